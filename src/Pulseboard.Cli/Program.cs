@@ -1,0 +1,3 @@
+using Pulseboard.Cli;
+
+return await PulseboardCommand.RunAsync(args).ConfigureAwait(false);

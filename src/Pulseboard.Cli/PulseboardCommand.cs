@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Pulseboard.Cli.Commands;
+
+namespace Pulseboard.Cli;
+
+/// <summary>The root of <c>pulseboard</c>: the shared options and every command.</summary>
+internal static class PulseboardCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var data = new Option<string>("--data")
+        {
+            Description = "The data folder: events/ (the log) lives here",
+            DefaultValueFactory = _ => "./data",
+            Recursive = true,
+        };
+        var root = new RootCommand("Pulseboard: agents write events, dashboards render them.")
+        {
+            data,
+            EmitCommand.Create(data),
+            TailCommand.Create(data),
+            SchemaCommand.Create(),
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await Console.Error.WriteLineAsync($"pulseboard: {error.Message}").ConfigureAwait(false);
+            }
+            await Console.Error.WriteLineAsync("Run 'pulseboard --help' for the commands and their options.").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+        return await parsed.InvokeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>What <c>pulseboard</c> exits with.</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int BadInput = 2;
+}
