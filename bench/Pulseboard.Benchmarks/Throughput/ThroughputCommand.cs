@@ -1,0 +1,85 @@
+using Pulseboard.Log;
+
+namespace Pulseboard.Benchmarks.Throughput;
+
+/// <summary>The <c>throughput</c> mode: each scenario in a fresh data folder, then one table and optionally JSON.</summary>
+internal static class ThroughputCommand
+{
+    private const int PoolSize = 4096; // a power of two: append-latency picks events with a mask
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = ThroughputOptions.Parse(args, out var error);
+        if (options is null)
+        {
+            (error is null ? Console.Out : Console.Error).WriteLine(error is null ? ThroughputOptions.Help : $"{error}\n\n{ThroughputOptions.Help}");
+            return error is null ? 0 : 2;
+        }
+        var machine = MachineInfo.Describe(options.TempRoot);
+        foreach (var (key, value) in machine)
+        {
+            Console.WriteLine($"{key,-13} {value}");
+        }
+        var pool = SampleEvents.CreateMany(PoolSize);
+        var eventBytes = SampleEvents.MeanBytes(pool);
+        Console.WriteLine($"{"event",-13} {eventBytes:F0} bytes of JSON on average, {PoolSize} distinct");
+        Console.WriteLine();
+
+        var results = new List<ScenarioResult>();
+        void Done(ScenarioResult result)
+        {
+            results.Add(result);
+            Console.WriteLine($"  {result.Name}: {result.EventsPerSecond:N0} events/s");
+        }
+
+        if (options.Runs("append-latency"))
+        {
+            Done(await AppendLatencyScenario.RunAsync(options, pool).ConfigureAwait(false));
+        }
+        if (options.Runs("log-none") || options.Runs("replay"))
+        {
+            using var folder = TempDataFolder.Create(options.TempRoot, "log-none");
+            Done(await LogAppendScenario.RunAsync("log-none", folder.Path, Durability.None, options.Events, appenders: 4, batchSize: 1000, pool).ConfigureAwait(false));
+            if (options.Runs("replay"))
+            {
+                foreach (var result in await ReplayScenario.RunAsync(folder.Path).ConfigureAwait(false))
+                {
+                    Done(result);
+                }
+            }
+        }
+        if (options.Runs("log-fsync"))
+        {
+            using var folder = TempDataFolder.Create(options.TempRoot, "log-fsync");
+            Done(await LogAppendScenario.RunAsync("log-fsync", folder.Path, Durability.Fsync, options.FsyncEvents, appenders: 8, batchSize: 64, pool).ConfigureAwait(false));
+        }
+        if (options.Runs("seed-baseline"))
+        {
+            Done(SeedBaselineScenario.Run(options, pool));
+        }
+
+        var ratios = Ratios(results);
+        Console.WriteLine();
+        ResultWriter.PrintTable(Console.Out, results, ratios);
+        if (options.OutFile is { } path)
+        {
+            ResultWriter.WriteJson(path, machine, options, eventBytes, results, ratios);
+            Console.WriteLine($"\nwrote {path}");
+        }
+        return 0;
+    }
+
+    private static List<KeyValuePair<string, double>> Ratios(List<ScenarioResult> results)
+    {
+        var ratios = new List<KeyValuePair<string, double>>();
+        var seed = results.Find(r => r.Name == "seed-baseline");
+        foreach (var name in new[] { "log-none", "log-fsync" })
+        {
+            if (seed is { EventsPerSecond: > 0 } && results.Find(r => r.Name == name) is { } log)
+            {
+                ratios.Add(new($"{name}/seed-baseline", log.EventsPerSecond / seed.EventsPerSecond));
+            }
+        }
+        return ratios;
+    }
+}

@@ -1,0 +1,35 @@
+using Pulseboard;
+using Pulseboard.Log;
+
+// Usage: Pulseboard.Tests.Child <data> <round> <none|fsync>
+// Appends batches of 1..32 events forever; after each acknowledgement prints "<seq> <round>:<n>" per event, flushed,
+// so the parent knows exactly what was acknowledged before it kills this process.
+var data = args[0];
+var round = args[1];
+var durability = args.Length > 2 && args[2] == "fsync" ? Durability.Fsync : Durability.None;
+await using var log = FileEventLog.Open(new FileEventLogOptions { DataDirectory = data, Durability = durability, SegmentMaxBytes = 64 * 1024 });
+var random = new Random(round.GetHashCode(StringComparison.Ordinal));
+var stdout = Console.Out;
+Console.WriteLine("ready");
+for (var n = 0; ; )
+{
+    var batch = new List<Event>();
+    var size = random.Next(1, 33);
+    for (var i = 0; i < size; i++, n++)
+    {
+        batch.Add(new Event
+        {
+            Dashboard = "crash",
+            Section = "loop",
+            Action = "tick",
+            Id = $"{round}:{n}",
+            Content = Event.ParseContent($$"""{"round":"{{round}}","n":{{n}},"pad":"{{new string('x', random.Next(0, 200))}}"}"""),
+        });
+    }
+    var outcomes = await log.AppendAsync(batch);
+    for (var i = 0; i < batch.Count; i++)
+    {
+        stdout.WriteLine($"{outcomes[i].Position} {batch[i].Id}");
+    }
+    stdout.Flush();
+}
