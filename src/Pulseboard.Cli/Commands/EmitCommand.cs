@@ -129,7 +129,7 @@ internal static class EmitCommand
         FileEventLog log;
         try
         {
-            log = FileEventLog.Open(new FileEventLogOptions { DataDirectory = data });
+            log = FileEventLog.Open(new FileEventLogOptions { DataDirectory = data, Logger = new StderrLogger("emit") });
         }
         catch (Exception ex) when (ex is LogLockedException or LogCorruptException or UnauthorizedAccessException)
         {

@@ -67,4 +67,31 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, schema.Code);
         Assert.Equal(System.Text.Encoding.UTF8.GetString(EventSchema.Utf8.Span), schema.Stdout);
     }
+
+    [Fact]
+    public async Task Tail_follow_prints_events_as_they_are_appended()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "pulseboard.dll"), "tail", "--follow", "--data", _data.Path })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var tail = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            var emit = await RunAsync(null, "emit", "--dashboard", "a", "--section", "b", "--action", "first");
+            Assert.Equal(0, emit.Code);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            var line = await tail.StandardOutput.ReadLineAsync(timeout.Token);
+            Assert.Contains("\"action\":\"first\"", line, StringComparison.Ordinal);
+            await RunAsync(null, "emit", "--dashboard", "a", "--section", "b", "--action", "second");
+            line = await tail.StandardOutput.ReadLineAsync(timeout.Token);
+            Assert.StartsWith("{\"seq\":2,", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            tail.Kill();
+            await tail.WaitForExitAsync();
+        }
+    }
 }

@@ -52,6 +52,33 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"{acknowledged.Count} acknowledged, {stored.Count} stored, {log.RecoveredBytes} bytes cut at the last open");
     }
 
+    [Fact]
+    public async Task A_second_process_is_refused_with_the_owners_pid_until_the_owner_dies()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Pulseboard.Tests.Child.dll"), _data.Path, "lock", "none" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start)!;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            Assert.Equal("ready", await process.StandardOutput.ReadLineAsync(timeout.Token));
+            var error = Assert.Throws<LogLockedException>(() => FileEventLog.Open(new FileEventLogOptions { DataDirectory = _data.Path }));
+            Assert.Equal(process.Id, error.OwnerPid);
+            Assert.Contains($"held by process {process.Id} (", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+        // The OS released the lock with the process: no stale lock file can block the next writer.
+        await using var log = FileEventLog.Open(new FileEventLogOptions { DataDirectory = _data.Path });
+        Assert.Equal(log.End + 1, Assert.Single(await log.AppendAsync([Sample.Make(0)])).Position);
+    }
+
     private async Task<List<(long Seq, string Id)>> RunAndKillAsync(string child, int round, string durability, int killAfter)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs every test. Usage: ./test.sh [extra dotnet test arguments]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need node || ! need npm; then
+  echo "test.sh: installing Node.js and npm (Debian packages)..."
+  apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
+fi
+
+echo "test.sh: installing the schema checker (Ajv) from npm..."
+(cd tests/schema-check && npm ci --no-audit --no-fund --silent)
+
+echo "test.sh: building..."
+dotnet build Pulseboard.slnx -c Release --nologo -v quiet -clp:"ErrorsOnly;NoSummary"
+
+echo "test.sh: testing..."
+log="$(mktemp)"
+set +e
+dotnet test Pulseboard.slnx -c Release --no-build --nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line for every runner that reads it: "N passed, N failed".
+awk '/^(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+/ {
+       gsub(",", ""); failed += $4; passed += $6 }
+     END { printf "%d passed, %d failed\n", passed, failed }' "$log"
+rm -f "$log"
+exit "$status"
