@@ -111,25 +111,20 @@ public sealed partial class FileEventLog
             return AppendOutcome.DuplicateOf(original);
         }
         var mark = _buffer.Length;
-        int added;
+        int bytes;
         try
         {
-            _json.Reset(_buffer);
-            added = LogLine.Write(_json, next, now, e);
-            _json.Flush();
+            bytes = _line.Append(next, now, e);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or JsonException)
         {
-            _buffer.Length = mark;
             return AppendOutcome.Rejected(new EventError("content", $"content: cannot be stored as JSON ({ex.Message})"));
         }
-        var bytes = _buffer.Length - mark - added;
         if (bytes > _options.MaxEventBytes)
         {
             _buffer.Length = mark;
             return AppendOutcome.Rejected(EventRules.TooLarge(bytes, _options.MaxEventBytes));
         }
-        _buffer.Write((byte)'\n');
         if (e.Id is not null)
         {
             _ids[e.Id] = next;

@@ -59,7 +59,8 @@ public sealed partial class FileEventLog
             length = stream.Length;
             while (lines.TryReadLine(out var line, out var offset))
             {
-                if (!TryScanLine(line.Span, expected, out var id))
+                // Closed segments were complete when they closed: check their seqs and read their ids; parse only the last fully.
+                if (!(last ? TryScanLine(line.Span, expected, out var id) : TryScanClosedLine(line.Span, expected, out id)))
                 {
                     break;
                 }
@@ -134,6 +135,45 @@ public sealed partial class FileEventLog
     public long RecoveredBytes => _recoveredBytes;
 
     private long _recoveredBytes;
+
+    /// <summary>The light check of a line in a closed segment: the expected seq, a closing brace, and the id if it has one.</summary>
+    internal static bool TryScanClosedLine(ReadOnlySpan<byte> line, long expected, out string? id)
+    {
+        id = null;
+        if (LogRecord.ParseSeq(line) != expected || line.IsEmpty || line[^1] != (byte)'}')
+        {
+            return false;
+        }
+        var received = line.IndexOf(",\"received\":\""u8);
+        if (received < 0)
+        {
+            return false;
+        }
+        var afterTime = line[(received + 13)..];
+        var close = afterTime.IndexOf((byte)'"');
+        if (close < 0)
+        {
+            return false;
+        }
+        var rest = afterTime[(close + 1)..];
+        if (rest.StartsWith(",\"id\":"u8))
+        {
+            var reader = new Utf8JsonReader(rest[6..]);
+            try
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+                {
+                    return false;
+                }
+                id = reader.GetString();
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /// <summary>Checks one stored line: complete JSON, the expected seq first; reads its id (stored third) on the way.</summary>
     internal static bool TryScanLine(ReadOnlySpan<byte> line, long expected, out string? id)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Pulseboard.Log.Storage;
@@ -33,7 +32,7 @@ public sealed partial class FileEventLog : IEventLog, ISegmentSource
     private readonly Dictionary<string, long> _ids = new(StringComparer.Ordinal);
     private readonly Channel<AppendRequest> _requests = Channel.CreateUnbounded<AppendRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ByteBuffer _buffer = new(1 << 20);
-    private readonly Utf8JsonWriter _json;
+    private readonly LogLine _line;
     private readonly Task _writer;
     private SegmentInfo[] _segments = [];
     private ILogFile _active = null!;
@@ -50,7 +49,7 @@ public sealed partial class FileEventLog : IEventLog, ISegmentSource
         _time = options.TimeProvider;
         _logger = options.Logger;
         _writerLock = writerLock;
-        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+        _line = new LogLine(_buffer);
         Recover();
         _writer = Task.Run(WriteLoopAsync);
     }
@@ -162,7 +161,7 @@ public sealed partial class FileEventLog : IEventLog, ISegmentSource
                 _logger?.FinalFsyncFailed(ex, _directory);
             }
             _active.Dispose();
-            _json.Dispose();
+            _line.Dispose();
             _writerLock.Dispose();
         }
         Interlocked.Exchange(ref _endChanged, NewSignal()).TrySetCanceled();

@@ -36,7 +36,7 @@ public readonly struct LogRecord
         }
     }
 
-    /// <summary>Parses the event back from the line.</summary>
+    /// <summary>Parses the event back from the line; an event stored without a timestamp gets its receipt time.</summary>
     /// <exception cref="FormatException">The line is not an event (the log is damaged).</exception>
     public Event ToEvent() => LogLine.ToEvent(Line.Span, Seq);
 

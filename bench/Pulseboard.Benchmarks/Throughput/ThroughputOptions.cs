@@ -14,6 +14,7 @@ internal sealed class ThroughputOptions
           --seed-events N    events written by seed-baseline (default 50,000)
           --calls N          timed Append calls in append-latency (default 1,000,000)
           --only a,b         run only these: append-latency, log-none, log-fsync, seed-baseline, replay
+                     (replay reads the log that log-none wrote, so it runs log-none too)
           --temp DIR         where the fresh data folders go, deleted afterwards (default the system temp folder)
           --out FILE         also write the results as JSON
         """;

@@ -39,6 +39,19 @@ public sealed class Event
     /// </summary>
     public string? Id { get; init; }
 
+    /// <summary>A copy of this event with <see cref="Timestamp"/> set.</summary>
+    public Event WithTimestamp(DateTimeOffset timestamp) => new()
+    {
+        Dashboard = Dashboard,
+        Section = Section,
+        Action = Action,
+        Content = Content,
+        Priority = Priority,
+        Timestamp = timestamp,
+        Source = Source,
+        Id = Id,
+    };
+
     /// <summary>Builds an event whose content is the given JSON text.</summary>
     /// <exception cref="JsonException">The text is not one JSON value.</exception>
     public static Event Create(string dashboard, string section, string action, string contentJson) => new()

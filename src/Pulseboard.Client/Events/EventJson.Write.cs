@@ -27,11 +27,12 @@ public static partial class EventJson
 
     /// <summary>
     /// Writes the event's fields into an object the caller has started, in the stored order:
-    /// <c>id, dashboard, section, action, priority, timestamp, source, content</c>. Absent optional fields are left out.
+    /// <c>id, dashboard, section, action, priority, timestamp, source, content</c>. Absent optional fields are left
+    /// out, and so is the default priority, <c>normal</c>.
     /// </summary>
     /// <param name="writer">A writer positioned inside an object.</param>
     /// <param name="e">The event.</param>
-    /// <param name="timestamp">The time to write; the log passes the receipt time when the event has none.</param>
+    /// <param name="timestamp">The time to write, or null to leave it out.</param>
     public static void WriteProperties(Utf8JsonWriter writer, Event e, DateTimeOffset? timestamp)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -43,7 +44,10 @@ public static partial class EventJson
         writer.WriteString("dashboard"u8, e.Dashboard);
         writer.WriteString("section"u8, e.Section);
         writer.WriteString("action"u8, e.Action);
-        writer.WriteString("priority"u8, PriorityUtf8(e.Priority));
+        if (e.Priority != Priority.Normal)
+        {
+            writer.WriteString("priority"u8, PriorityUtf8(e.Priority));
+        }
         if (timestamp is { } t)
         {
             WriteTime(writer, "timestamp"u8, t);
@@ -63,17 +67,25 @@ public static partial class EventJson
         }
     }
 
-    /// <summary>Writes a time as RFC 3339: <c>Z</c> for UTC, the offset otherwise.</summary>
+    /// <summary>Writes a time property as RFC 3339: <c>Z</c> for UTC, the offset otherwise.</summary>
     public static void WriteTime(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTimeOffset time)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WritePropertyName(name);
+        WriteTimeValue(writer, time);
+    }
+
+    /// <summary>Writes a time value as RFC 3339: <c>Z</c> for UTC, the offset otherwise.</summary>
+    public static void WriteTimeValue(Utf8JsonWriter writer, DateTimeOffset time)
     {
         ArgumentNullException.ThrowIfNull(writer);
         if (time.Offset == TimeSpan.Zero)
         {
-            writer.WriteString(name, time.UtcDateTime);
+            writer.WriteStringValue(time.UtcDateTime);
         }
         else
         {
-            writer.WriteString(name, time);
+            writer.WriteStringValue(time);
         }
     }
 

@@ -46,6 +46,26 @@ public abstract class EventLogContractTests : IDisposable
     }
 
     [Fact]
+    public async Task Content_and_ids_that_need_escaping_come_back_equal()
+    {
+        await using var log = Open();
+        var pretty = Event.ParseContent("{\n  \"text\": \"<script>alert(1)</script>\\n\u2028 \u00e9\",\n  \"n\": [1.50, -0, 1e3]\n}");
+        var events = new[]
+        {
+            new Event { Dashboard = "a", Section = "b", Action = "c", Id = "quote\"back\\slash é", Content = pretty },
+            new Event { Dashboard = "a", Section = "b", Action = "c", Id = "plain-id", Content = pretty },
+            new Event { Dashboard = "a", Section = "b", Action = "c", Content = Event.ParseContent("\"just text\"") },
+        };
+        await log.AppendAsync(events);
+        var back = ReadAll(log).Select(r => r.ToEvent()).ToList();
+        Assert.Equal(events.Select(e => e.Id), back.Select(e => e.Id));
+        for (var i = 0; i < events.Length; i++)
+        {
+            Assert.True(System.Text.Json.JsonElement.DeepEquals(events[i].Content, back[i].Content), $"event {i} content changed");
+        }
+    }
+
+    [Fact]
     public async Task Stored_events_carry_received_and_a_stamped_timestamp()
     {
         await using var log = Open();
@@ -140,6 +160,23 @@ public abstract class EventLogContractTests : IDisposable
     }
 
     [Fact]
+    public async Task Ids_in_closed_segments_are_still_known_after_a_reopen()
+    {
+        await using (var log = Open(segmentBytes: 4096))
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                await log.AppendAsync([Sample.Make(i, id: i % 2 == 0 ? $"even-{i}" : $"odd \"{i}\" é", pad: 100)]);
+            }
+        }
+        await using (var log = Open(segmentBytes: 4096))
+        {
+            var again = await log.AppendAsync([Sample.Make(0, id: "even-0"), Sample.Make(1, id: "odd \"1\" é"), Sample.Make(58, id: "even-58"), Sample.Make(60, id: "new")]);
+            Assert.Equal([AppendOutcome.DuplicateOf(1), AppendOutcome.DuplicateOf(2), AppendOutcome.DuplicateOf(59), AppendOutcome.At(61)], again);
+        }
+    }
+
+    [Fact]
     public async Task Invalid_and_oversized_events_are_rejected_alone_and_the_rest_stored()
     {
         await using var log = Open();
@@ -148,8 +185,7 @@ public abstract class EventLogContractTests : IDisposable
         var outcomes = await log.AppendAsync([Sample.Make(0), bad, huge, Sample.Make(2)]);
         Assert.Equal([1L, 0, 0, 2], outcomes.Select(o => o.Position));
         Assert.Equal("dashboard", outcomes[1].Error!.Field);
-        var stamped = new Event { Dashboard = huge.Dashboard, Section = huge.Section, Action = huge.Action, Source = huge.Source, Content = huge.Content, Timestamp = Clock.GetUtcNow() };
-        Assert.Equal(EventRules.TooLarge(EventJson.ToUtf8(stamped).Length, EventRules.DefaultMaxEventBytes), outcomes[2].Error);
+        Assert.Equal(EventRules.TooLarge(EventJson.ToUtf8(huge).Length, EventRules.DefaultMaxEventBytes), outcomes[2].Error);
         Assert.Equal([0, 2], ReadAll(log).Select(r => r.ToEvent().N()));
     }
 
@@ -269,7 +305,7 @@ public sealed class FileEventLogTests : EventLogContractTests
         }
         var text = File.ReadAllText(Path.Combine(Data.EventsPath, "00000000000000000001.jsonl"));
         Assert.Equal(
-            """{"seq":1,"received":"2026-11-22T12:00:00Z","id":"x1","dashboard":"costs","section":"alerts","action":"budget_warning","priority":"high","timestamp":"2026-11-22T12:00:00Z","source":"haiku","content":{"current":412}}""" + "\n",
+            """{"seq":1,"received":"2026-11-22T12:00:00Z","id":"x1","dashboard":"costs","section":"alerts","action":"budget_warning","priority":"high","source":"haiku","content":{"current":412}}""" + "\n",
             text);
     }
 }
