@@ -53,6 +53,12 @@ internal static class ThroughputCommand
             using var folder = TempDataFolder.Create(options.TempRoot, "log-fsync");
             Done(await LogAppendScenario.RunAsync("log-fsync", folder.Path, Durability.Fsync, options.FsyncEvents, appenders: 8, batchSize: 64, pool).ConfigureAwait(false));
         }
+        if (options.Runs("log-fsync"))
+        {
+            // Group commit gains with the number of appends waiting: the same batches from four times as many appenders.
+            using var folder = TempDataFolder.Create(options.TempRoot, "log-fsync-32");
+            Done(await LogAppendScenario.RunAsync("log-fsync-32", folder.Path, Durability.Fsync, options.FsyncEvents, appenders: 32, batchSize: 64, pool).ConfigureAwait(false));
+        }
         if (options.Runs("seed-baseline"))
         {
             Done(SeedBaselineScenario.Run(options, pool));
@@ -73,7 +79,7 @@ internal static class ThroughputCommand
     {
         var ratios = new List<KeyValuePair<string, double>>();
         var seed = results.Find(r => r.Name == "seed-baseline");
-        foreach (var name in new[] { "log-none", "log-fsync" })
+        foreach (var name in new[] { "log-none", "log-fsync", "log-fsync-32" })
         {
             if (seed is { EventsPerSecond: > 0 } && results.Find(r => r.Name == name) is { } log)
             {
