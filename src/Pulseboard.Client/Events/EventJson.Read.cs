@@ -183,8 +183,7 @@ public static partial class EventJson
     {
         try
         {
-            using var document = JsonDocument.Parse(json.ToArray(), s_contentOptions);
-            return document.RootElement.Clone();
+            return JsonElement.Parse(json, s_contentOptions); // one copy, owned by the element; no pooled document to return
         }
         catch (JsonException ex)
         {
