@@ -10,15 +10,25 @@ internal static class PulseboardCommand
     {
         var data = new Option<string>("--data")
         {
-            Description = "The data folder: events/ (the log) lives here",
+            Description = "The data folder: events/ (the log) and caches/ live here",
             DefaultValueFactory = _ => "./data",
+            Recursive = true,
+        };
+        var dashboards = new Option<string>("--dashboards")
+        {
+            Description = "The dashboard definitions folder (<id>.yaml files)",
+            DefaultValueFactory = _ => "./dashboards",
             Recursive = true,
         };
         var root = new RootCommand("Pulseboard: agents write events, dashboards render them.")
         {
             data,
+            dashboards,
             EmitCommand.Create(data),
             TailCommand.Create(data),
+            ProjectCommand.CreateProject(data, dashboards),
+            ProjectCommand.CreateRebuild(data, dashboards),
+            CheckCommand.Create(dashboards),
             SchemaCommand.Create(),
         };
         var parsed = root.Parse(args);

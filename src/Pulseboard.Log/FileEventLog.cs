@@ -27,7 +27,7 @@ public sealed partial class FileEventLog : IEventLog, ISegmentSource
     private readonly ILogStorage _storage;
     private readonly TimeProvider _time;
     private readonly ILogger? _logger;
-    private readonly WriterLock _writerLock;
+    private readonly FolderLock _writerLock;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, long> _ids = new(StringComparer.Ordinal);
     private readonly Channel<AppendRequest> _requests = Channel.CreateUnbounded<AppendRequest>(new UnboundedChannelOptions { SingleReader = true });
@@ -41,7 +41,7 @@ public sealed partial class FileEventLog : IEventLog, ISegmentSource
     private LogWriteException? _fault;
     private int _disposed;
 
-    private FileEventLog(FileEventLogOptions options, string directory, WriterLock writerLock)
+    private FileEventLog(FileEventLogOptions options, string directory, FolderLock writerLock)
     {
         _options = options;
         _directory = directory;
@@ -67,7 +67,8 @@ public sealed partial class FileEventLog : IEventLog, ISegmentSource
         var directory = Segments.EventsDirectory(options.DataDirectory);
         Directory.CreateDirectory(directory);
         LogFormat.Ensure(directory);
-        var writerLock = WriterLock.Acquire(directory);
+        var writerLock = FolderLock.Acquire(directory, "writer", $"The event log in {directory}",
+            "One process writes a log at a time: stop it, or send events to it (pulseboard emit finds a running server).");
         try
         {
             return new FileEventLog(options, directory, writerLock);

@@ -1,6 +1,6 @@
 namespace Pulseboard.Log;
 
-/// <summary>Another process holds the log's writer lock.</summary>
+/// <summary>Another process holds a lock this one needs: the log's writer lock, or the projector's.</summary>
 public sealed class LogLockedException : IOException
 {
     /// <summary>Creates the exception.</summary>

@@ -3,24 +3,31 @@ using System.Globalization;
 namespace Pulseboard.Log;
 
 /// <summary>
-/// One writer process per log: an OS file lock on <c>events/writer.lock</c>, with the owner's pid in <c>events/writer.pid</c>.
+/// One process at a time in a folder's role: an OS file lock on <c>&lt;name&gt;.lock</c>, with the owner's pid in
+/// <c>&lt;name&gt;.pid</c>. The log's writer holds <c>events/writer.lock</c>; a projector holds <c>caches/projector.lock</c>.
 /// </summary>
-/// <remarks>The lock is released by the OS when the process dies, so a crash never leaves the log locked.</remarks>
-internal sealed class WriterLock : IDisposable
+/// <remarks>The lock is released by the OS when the process dies, so a crash never leaves a folder locked.</remarks>
+public sealed class FolderLock : IDisposable
 {
     private readonly FileStream _lock;
     private readonly string _pidPath;
 
-    private WriterLock(FileStream lockFile, string pidPath)
+    private FolderLock(FileStream lockFile, string pidPath)
     {
         _lock = lockFile;
         _pidPath = pidPath;
     }
 
-    public static WriterLock Acquire(string eventsDirectory)
+    /// <summary>Takes the lock, or throws naming the process that holds it.</summary>
+    /// <param name="directory">The folder.</param>
+    /// <param name="name">The lock's name: <c>writer</c>, <c>projector</c>.</param>
+    /// <param name="what">What the holder does, for the message: "The event log in …".</param>
+    /// <param name="advice">What to do instead, for the message.</param>
+    /// <exception cref="LogLockedException">Another process holds it.</exception>
+    public static FolderLock Acquire(string directory, string name, string what, string advice)
     {
-        var lockPath = Path.Combine(eventsDirectory, "writer.lock");
-        var pidPath = Path.Combine(eventsDirectory, "writer.pid");
+        var lockPath = Path.Combine(directory, name + ".lock");
+        var pidPath = Path.Combine(directory, name + ".pid");
         FileStream stream;
         try
         {
@@ -31,12 +38,10 @@ internal sealed class WriterLock : IDisposable
         {
             var owner = ReadOwner(pidPath);
             var who = owner is { } pid ? $"process {pid}{Describe(pid)}" : "another process";
-            throw new LogLockedException(
-                $"The event log in {eventsDirectory} is held by {who}. One process writes a log at a time: stop it, or send events to it (pulseboard emit finds a running server).",
-                owner);
+            throw new LogLockedException($"{what} is held by {who}. {advice}", owner);
         }
         File.WriteAllText(pidPath, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        return new WriterLock(stream, pidPath);
+        return new FolderLock(stream, pidPath);
     }
 
     private static int? ReadOwner(string pidPath)
@@ -68,6 +73,7 @@ internal sealed class WriterLock : IDisposable
         }
     }
 
+    /// <summary>Releases the lock.</summary>
     public void Dispose()
     {
         try

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using Pulseboard.Log;
+using Pulseboard.Projection;
+
+namespace Pulseboard.Cli.Commands;
+
+/// <summary>
+/// <c>pulseboard project --once</c> (the cron job: brings every cache up to the log's end) and
+/// <c>pulseboard rebuild [id…]</c> (forgets caches and replays the log into them, with progress).
+/// </summary>
+internal static class ProjectCommand
+{
+    public static Command CreateProject(Option<string> data, Option<string> dashboards)
+    {
+        var once = new Option<bool>("--once") { Description = "Run one cycle and exit (for cron); required until the server runs the projector continuously" };
+        var command = new Command("project", "Bring every dashboard's cache up to the end of the log") { once };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            if (!parsed.GetValue(once))
+            {
+                await Console.Error.WriteLineAsync("pulseboard project: give --once (one cycle, for cron).").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+            return await RunAsync(parsed.GetValue(data)!, parsed.GetValue(dashboards)!, [], "project", cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    public static Command CreateRebuild(Option<string> data, Option<string> dashboards)
+    {
+        var ids = new Argument<string[]>("id") { Description = "The dashboards to rebuild; all when none", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("rebuild", "Rebuild caches from the log (all, or the dashboards named); the log only holds what retention kept") { ids };
+        command.SetAction((parsed, cancellationToken) =>
+            RunAsync(parsed.GetValue(data)!, parsed.GetValue(dashboards)!, parsed.GetValue(ids) ?? [], "rebuild", cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string data, string dashboards, string[] rebuild, string name, CancellationToken cancellationToken)
+    {
+        await using var log = new FileEventLogReader(data);
+        Projector projector;
+        try
+        {
+            projector = Projector.Open(new ProjectorOptions { DataDirectory = data, DashboardsDirectory = dashboards, Logger = new StderrLogger(name) }, log);
+        }
+        catch (LogLockedException ex)
+        {
+            await Console.Error.WriteLineAsync($"pulseboard {name}: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+        using (projector)
+        {
+            if (name == "rebuild")
+            {
+                try
+                {
+                    projector.Reset(rebuild);
+                }
+                catch (ArgumentException ex)
+                {
+                    await Console.Error.WriteLineAsync($"pulseboard rebuild: {ex.Message}").ConfigureAwait(false);
+                    return ExitCodes.BadInput;
+                }
+            }
+            var end = log.End;
+            var progress = new ProgressLine(name, log.Start, end);
+            var result = projector.RunOnce(log, progress, cancellationToken);
+            progress.Done();
+            Console.WriteLine($"{result.Events:N0} events read, {result.Applied:N0} applied, {result.CachesWritten} caches written; caches are at seq {result.Position:N0}");
+            return projector.Definitions.Errors.Count == 0 ? ExitCodes.Ok : ExitCodes.BadInput;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace Pulseboard.Projection.Caches;
+
+/// <summary>
+/// The cache folder, <c>&lt;data&gt;/caches/</c>: <c>&lt;id&gt;.json</c> per dashboard, written atomically, and the
+/// projector's checkpoint <c>_projector.json</c> (no slug starts with an underscore).
+/// </summary>
+public static class CacheFiles
+{
+    /// <summary>The folder for a data folder.</summary>
+    public static string Directory(string dataDirectory) => Path.Combine(Path.GetFullPath(dataDirectory), "caches");
+
+    /// <summary>The cache of dashboard <paramref name="id"/>; the id is checked against the slug rule first, so no path can leave the folder.</summary>
+    /// <exception cref="ArgumentException">The id is not a slug.</exception>
+    public static string PathOf(string cacheDirectory, string id)
+    {
+        if (!EventRules.IsSlug(id))
+        {
+            throw new ArgumentException($"\"{id}\" is not a dashboard id ({EventRules.SlugPattern}).", nameof(id));
+        }
+        return Path.Combine(cacheDirectory, id + ".json");
+    }
+
+    /// <summary>The ids of the caches present.</summary>
+    public static IEnumerable<string> Ids(string cacheDirectory) =>
+        System.IO.Directory.Exists(cacheDirectory)
+            ? System.IO.Directory.GetFiles(cacheDirectory, "*.json").Select(p => Path.GetFileNameWithoutExtension(p)).Where(id => EventRules.IsSlug(id)).Order(StringComparer.Ordinal)
+            : [];
+
+    /// <summary>
+    /// Replaces <paramref name="path"/> with <paramref name="bytes"/> atomically: a temp file beside it, flushed
+    /// (and fsynced when <paramref name="fsync"/>), then renamed over it. A reader sees the old file or the new one,
+    /// never a part.
+    /// </summary>
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> bytes, bool fsync)
+    {
+        var temp = path + ".tmp";
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1))
+        {
+            file.Write(bytes);
+            file.Flush(flushToDisk: fsync);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,133 @@
+using System.Buffers;
+using System.Text.Json;
+using Pulseboard.Projection.Definitions;
+using Pulseboard.Projection.Sections;
+
+namespace Pulseboard.Projection.Caches;
+
+/// <summary>
+/// One dashboard's materialized state while the projector runs: the plan, each section's state, and the position
+/// of the last event applied. Serializes to the self-describing cache of DESIGN.md.
+/// </summary>
+/// <remarks>
+/// Cache shape: <c>{"dashboard", "title", "lastUpdate", "position", "generated", "refresh", "staleAfter",
+/// "definitionHash", "sections": {"&lt;id&gt;": {"kind", "title", "updated", ...}}}</c>. Every field but
+/// <c>generated</c> (the wall-clock time of the write) is a function of the definition and the log, so a replay
+/// writes the same bytes.
+/// </remarks>
+internal sealed class DashboardCache
+{
+    private readonly SectionState[] _states;
+
+    private DashboardCache(DashboardDefinition definition, SectionState[] states, long position, DateTimeOffset? lastUpdate)
+    {
+        Definition = definition;
+        _states = states;
+        Position = position;
+        LastUpdate = lastUpdate;
+    }
+
+    public DashboardDefinition Definition { get; }
+
+    /// <summary>The seq of the last event applied; 0 before any.</summary>
+    public long Position { get; private set; }
+
+    /// <summary>When the log received the last event applied.</summary>
+    public DateTimeOffset? LastUpdate { get; private set; }
+
+    /// <summary>Changed since the last write.</summary>
+    public bool Dirty { get; set; }
+
+    public static DashboardCache Empty(DashboardDefinition definition) =>
+        new(definition, definition.Sections.Select(s => s.NewState()).ToArray(), 0, null) { Dirty = true };
+
+    /// <summary>Loads a cache written for this very definition (same hash); null when there is none or it was built from another.</summary>
+    public static DashboardCache? TryLoad(DashboardDefinition definition, string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            var root = document.RootElement;
+            if (!root.TryGetProperty("definitionHash", out var hash) || hash.GetString() != definition.Hash)
+            {
+                return null;
+            }
+            var sections = root.GetProperty("sections");
+            var states = definition.Sections.Select(s => s.Load(sections.GetProperty(s.Id))).ToArray();
+            var lastUpdate = root.GetProperty("lastUpdate") is { ValueKind: JsonValueKind.String } u ? u.GetDateTimeOffset() : (DateTimeOffset?)null;
+            return new DashboardCache(definition, states, root.GetProperty("position").GetInt64(), lastUpdate);
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return null; // unreadable: rebuilt from the log
+        }
+    }
+
+    /// <summary>Applies an event to every section that takes it; true when any did.</summary>
+    public bool Apply(ProjectedEvent e)
+    {
+        var applied = false;
+        var sections = Definition.Sections;
+        for (var i = 0; i < sections.Count; i++)
+        {
+            if (sections[i].Takes(e))
+            {
+                _states[i].Apply(e);
+                applied = true;
+            }
+        }
+        if (applied)
+        {
+            Position = e.Seq;
+            LastUpdate = e.Received;
+            Dirty = true;
+        }
+        return applied;
+    }
+
+    public byte[] Serialize(DateTimeOffset generated)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            var d = Definition;
+            writer.WriteStartObject();
+            writer.WriteString("dashboard"u8, d.Id);
+            writer.WriteString("title"u8, d.Title);
+            writer.WritePropertyName("lastUpdate"u8);
+            if (LastUpdate is { } last)
+            {
+                EventJson.WriteTimeValue(writer, last);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+            writer.WriteNumber("position"u8, Position);
+            EventJson.WriteTime(writer, "generated"u8, generated);
+            writer.WriteNumber("refresh"u8, (long)d.Refresh.TotalSeconds);
+            if (d.StaleAfter is { } stale)
+            {
+                writer.WriteNumber("staleAfter"u8, (long)stale.TotalSeconds);
+            }
+            else
+            {
+                writer.WriteNull("staleAfter"u8);
+            }
+            writer.WriteString("definitionHash"u8, d.Hash);
+            writer.WriteStartObject("sections"u8);
+            for (var i = 0; i < d.Sections.Count; i++)
+            {
+                writer.WritePropertyName(d.Sections[i].Id);
+                _states[i].Write(writer, d.Sections[i]);
+            }
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,157 @@
+using System.Security.Cryptography;
+using Pulseboard.Projection.Sections;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Pulseboard.Projection.Definitions;
+
+/// <summary>The definitions found in a folder, and every problem in every file.</summary>
+public sealed record DefinitionSet(IReadOnlyList<DashboardDefinition> Dashboards, IReadOnlyList<DefinitionError> Errors);
+
+/// <summary>
+/// Reads <c>dashboards/&lt;id&gt;.yaml</c> files into plans, reporting every problem at once with its file, line and
+/// field, and what to write instead.
+/// </summary>
+public static partial class DefinitionLoader
+{
+    private static readonly string[] s_topKeys = ["title", "refresh", "stale_after", "sections"];
+    private static readonly string[] s_matcherKeys = ["dashboard", "section", "action", "source", "priority"];
+
+    private static readonly Dictionary<string, string[]> s_kindKeys = new(StringComparer.Ordinal)
+    {
+        ["stat"] = ["value", "text"],
+        ["counter"] = ["value"],
+        ["feed"] = ["max", "key", "remove_on", "text"],
+        ["table"] = ["key", "columns", "max", "remove_on"],
+        ["timeseries"] = ["value", "bucket", "window", "agg"],
+        ["daily"] = ["value", "days", "timezone"],
+        ["heartbeat"] = ["every", "grace", "key", "text", "max_sources"],
+    };
+
+    /// <summary>Loads every <c>*.yaml</c> in <paramref name="directory"/>; an absent folder holds no dashboards.</summary>
+    public static DefinitionSet LoadDirectory(string directory)
+    {
+        var dashboards = new List<DashboardDefinition>();
+        var errors = new List<DefinitionError>();
+        if (Directory.Exists(directory))
+        {
+            foreach (var path in Directory.GetFiles(directory).Where(IsDefinitionFile).Order(StringComparer.Ordinal))
+            {
+                if (LoadFile(path, errors) is { } definition)
+                {
+                    dashboards.Add(definition);
+                }
+            }
+        }
+        return new DefinitionSet(dashboards, errors);
+    }
+
+    private static bool IsDefinitionFile(string path) =>
+        path.EndsWith(".yaml", StringComparison.Ordinal) || path.EndsWith(".yml", StringComparison.Ordinal);
+
+    /// <summary>Loads one file; null when it has problems, each added to <paramref name="errors"/>.</summary>
+    public static DashboardDefinition? LoadFile(string path, List<DefinitionError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var file = System.IO.Path.GetFileName(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (IOException ex)
+        {
+            errors.Add(new DefinitionError(file, 0, "", $"cannot be read: {ex.Message}"));
+            return null;
+        }
+        return Parse(file, path, bytes, errors);
+    }
+
+    /// <summary>Parses a definition's bytes; the id is the file name without its extension.</summary>
+    public static DashboardDefinition? Parse(string file, string path, byte[] bytes, List<DefinitionError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(errors);
+        var before = errors.Count;
+        var id = System.IO.Path.GetFileNameWithoutExtension(file);
+        var reader = new Reader(file, errors);
+        if (!EventRules.IsSlug(id))
+        {
+            reader.Error(0, "", $"the file name is the dashboard's id and must be a slug ({EventRules.SlugPattern}): rename it, e.g. {Slugify(id)}.yaml");
+        }
+        YamlMappingNode? root;
+        try
+        {
+            var stream = new YamlStream();
+            using var text = new StreamReader(new MemoryStream(bytes));
+            stream.Load(text);
+            root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode as YamlMappingNode;
+        }
+        catch (YamlException ex)
+        {
+            reader.Error((int)ex.Start.Line, "", $"is not valid YAML: {ex.Message}");
+            return null;
+        }
+        if (root is null)
+        {
+            reader.Error(0, "", "must be a YAML mapping with title, refresh, stale_after and sections (see docs/DEFINITIONS.md)");
+            return null;
+        }
+        reader.CheckKeys(root, "", s_topKeys, "a definition");
+        var title = reader.Text(root, "title", "title") ?? id;
+        var refresh = reader.Duration(root, "refresh", "refresh") ?? TimeSpan.FromSeconds(60);
+        var staleAfter = reader.Duration(root, "stale_after", "stale_after");
+        var sections = new List<SectionPlan>();
+        if (Reader.Child(root, "sections") is not YamlMappingNode sectionNodes)
+        {
+            reader.Error(root.Start.Line, "sections", "is required: a mapping of section ids to sections, in page order");
+        }
+        else
+        {
+            foreach (var (key, node) in sectionNodes.Children)
+            {
+                var sectionId = ((YamlScalarNode)key).Value ?? "";
+                var field = $"sections.{sectionId}";
+                if (!EventRules.IsSlug(sectionId))
+                {
+                    reader.Error(key.Start.Line, field, $"a section id must be a slug ({EventRules.SlugPattern})");
+                    continue;
+                }
+                if (node is not YamlMappingNode section)
+                {
+                    reader.Error(node.Start.Line, field, "must be a mapping with at least kind:");
+                    continue;
+                }
+                if (ReadSection(reader, id, sectionId, field, section) is { } plan)
+                {
+                    sections.Add(plan);
+                }
+            }
+            if (sectionNodes.Children.Count == 0)
+            {
+                reader.Error(sectionNodes.Start.Line, "sections", "is empty; add at least one section");
+            }
+        }
+        if (errors.Count > before)
+        {
+            return null;
+        }
+        return new DashboardDefinition
+        {
+            Id = id,
+            Title = title,
+            Refresh = refresh,
+            StaleAfter = staleAfter,
+            Sections = sections,
+            Hash = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            Path = path,
+        };
+    }
+
+    private static string Slugify(string id)
+    {
+        var slug = new string(id.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
+        return slug.Length == 0 ? "my-dashboard" : slug;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace Pulseboard.Projection.Definitions;
+
+/// <summary>Durations as definitions write them: a whole number and a unit, <c>500ms</c>, <c>30s</c>, <c>15m</c>, <c>1h</c>, <c>7d</c>.</summary>
+public static class Durations
+{
+    /// <summary>Parses a duration; false for anything else.</summary>
+    public static bool TryParse(string text, out TimeSpan value)
+    {
+        value = default;
+        ArgumentNullException.ThrowIfNull(text);
+        var unitStart = 0;
+        while (unitStart < text.Length && char.IsAsciiDigit(text[unitStart]))
+        {
+            unitStart++;
+        }
+        if (unitStart == 0 || unitStart > 9 || !long.TryParse(text.AsSpan(0, unitStart), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            return false;
+        }
+        var unit = text[unitStart..];
+        value = unit switch
+        {
+            "ms" => TimeSpan.FromMilliseconds(n),
+            "s" => TimeSpan.FromSeconds(n),
+            "m" => TimeSpan.FromMinutes(n),
+            "h" => TimeSpan.FromHours(n),
+            "d" => TimeSpan.FromDays(n),
+            _ => TimeSpan.MinValue,
+        };
+        return value != TimeSpan.MinValue && value > TimeSpan.Zero;
+    }
+
+    /// <summary>What a duration must look like, for messages.</summary>
+    public const string Hint = "a whole number and a unit: 500ms, 30s, 15m, 1h or 7d";
+}

@@ -1,0 +1,23 @@
+namespace Pulseboard.Projection.Definitions;
+
+/// <summary>
+/// One <c>from:</c> entry: which events feed a section. Globs on dashboard, section, action and source; a priority
+/// means "at least". An absent field matches anything (dashboard defaults to the definition's own id).
+/// </summary>
+public sealed class Matcher(Glob dashboard, Glob? section, Glob? action, Glob? source, Priority? priority)
+{
+    /// <summary>The dashboard glob.</summary>
+    public Glob Dashboard { get; } = dashboard;
+
+    /// <summary>Whether <paramref name="e"/> matches.</summary>
+    public bool IsMatch(ProjectedEvent e) =>
+        Dashboard.IsMatch(e.Dashboard)
+        && (section is null || section.IsMatch(e.Section))
+        && (action is null || action.IsMatch(e.Action))
+        && (source is null || (e.Source is not null && source.IsMatch(e.Source)))
+        && (priority is null || e.Priority >= priority);
+
+    /// <summary>The matcher as YAML would write it, for the definition's hash and messages.</summary>
+    public override string ToString() =>
+        $"{{dashboard:{Dashboard},section:{section},action:{action},source:{source},priority:{priority?.ToWire()}}}";
+}

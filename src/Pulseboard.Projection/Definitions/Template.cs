@@ -1,0 +1,85 @@
+using System.Text;
+
+namespace Pulseboard.Projection.Definitions;
+
+/// <summary>A text template: literal text with paths in braces, <c>"{content.count} total, {content.new} new"</c>; <c>{{</c> and <c>}}</c> are literal braces.</summary>
+public sealed class Template
+{
+    private readonly (string? Literal, ValuePath? Path)[] _parts;
+
+    private Template(string text, (string?, ValuePath?)[] parts)
+    {
+        Text = text;
+        _parts = parts;
+    }
+
+    /// <summary>The template as written.</summary>
+    public string Text { get; }
+
+    /// <summary>Parses a template, or says what is wrong with it.</summary>
+    public static Template? TryParse(string text, out string? error)
+    {
+        error = null;
+        var parts = new List<(string?, ValuePath?)>();
+        var literal = new StringBuilder();
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if ((c == '{' || c == '}') && i + 1 < text.Length && text[i + 1] == c)
+            {
+                literal.Append(c);
+                i++;
+                continue;
+            }
+            if (c == '}')
+            {
+                error = $"a lone '}}' at character {i + 1}; write '}}}}' for a brace";
+                return null;
+            }
+            if (c != '{')
+            {
+                literal.Append(c);
+                continue;
+            }
+            var end = text.IndexOf('}', i + 1);
+            if (end < 0)
+            {
+                error = $"'{{' at character {i + 1} is not closed; write {{content.x}}, or '{{{{' for a brace";
+                return null;
+            }
+            var path = ValuePath.TryParse(text[(i + 1)..end].Trim(), out var pathError);
+            if (path is null)
+            {
+                error = pathError;
+                return null;
+            }
+            if (literal.Length > 0)
+            {
+                parts.Add((literal.ToString(), null));
+                literal.Clear();
+            }
+            parts.Add((null, path));
+            i = end;
+        }
+        if (literal.Length > 0)
+        {
+            parts.Add((literal.ToString(), null));
+        }
+        return new Template(text, [.. parts]);
+    }
+
+    /// <summary>Renders the template for an event; a missing path renders empty.</summary>
+    public string Render(ProjectedEvent e)
+    {
+        if (_parts.Length == 1)
+        {
+            return _parts[0].Literal ?? _parts[0].Path!.Read(e).ToText();
+        }
+        var text = new StringBuilder();
+        foreach (var (literal, path) in _parts)
+        {
+            text.Append(literal ?? path!.Read(e).ToText());
+        }
+        return text.ToString();
+    }
+}

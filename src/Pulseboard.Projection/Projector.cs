@@ -1,0 +1,291 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pulseboard.Log;
+using Pulseboard.Projection.Caches;
+using Pulseboard.Projection.Definitions;
+
+namespace Pulseboard.Projection;
+
+/// <summary>What one projection cycle did.</summary>
+/// <param name="Events">Events read from the log.</param>
+/// <param name="Applied">Events that fed at least one dashboard.</param>
+/// <param name="CachesWritten">Cache files written.</param>
+/// <param name="Position">The last seq processed for every dashboard (the checkpoint).</param>
+public readonly record struct CycleResult(long Events, long Applied, int CachesWritten, long Position);
+
+/// <summary>
+/// Projects the event log into one cache per dashboard: reads from the lowest position any cache needs, applies each
+/// event to every section that takes it, and writes each changed cache atomically.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Exactly once, across crashes: a cache holds the seq of the last event applied to it (<c>position</c>), and the
+/// checkpoint <c>caches/_projector.json</c> the last seq processed for all of them, written after the caches. After a
+/// crash the projector resumes at the checkpoint and skips, per cache, what that cache already holds.
+/// </para>
+/// <para>
+/// A definition whose hash differs from its cache's is rebuilt from the log; a cache without a definition is kept and
+/// marked <c>"orphaned": true</c>. Not thread-safe: one cycle at a time (<see cref="RunAsync"/> runs them in turn).
+/// </para>
+/// </remarks>
+public sealed class Projector : IDisposable
+{
+    private const int ReadBatch = 4096;
+    private readonly ProjectorOptions _options;
+    private readonly string _cacheDirectory;
+    private readonly List<DashboardCache> _caches = [];
+    private readonly HashSet<string> _warnedOverBudget = new(StringComparer.Ordinal);
+    private readonly List<LogRecord> _records = new(ReadBatch);
+    private FolderLock? _lock;
+    private LogCursor? _cursor;
+    private long _checkpoint;
+
+    private Projector(ProjectorOptions options, DefinitionSet definitions)
+    {
+        _options = options;
+        _cacheDirectory = CacheFiles.Directory(options.DataDirectory);
+        Definitions = definitions;
+    }
+
+    /// <summary>The definitions loaded, with every problem found in them.</summary>
+    public DefinitionSet Definitions { get; }
+
+    /// <summary>The last seq processed for every dashboard.</summary>
+    public long Checkpoint => _checkpoint;
+
+    /// <summary>
+    /// Takes the projector's lock (<c>caches/projector.lock</c>), loads the definitions and the caches that match them; a dashboard whose cache is missing or was built from
+    /// another definition starts empty and is rebuilt by the next cycle. Marks caches without a definition orphaned.
+    /// </summary>
+    /// <exception cref="LogLockedException">Another projector (a running server, another project --once) holds the caches.</exception>
+    public static Projector Open(ProjectorOptions options, IEventLogReader log)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(log);
+        var projector = new Projector(options, DefinitionLoader.LoadDirectory(options.DashboardsDirectory));
+        try
+        {
+            projector.Load(log);
+        }
+        catch
+        {
+            projector.Dispose();
+            throw;
+        }
+        return projector;
+    }
+
+    private void Load(IEventLogReader log)
+    {
+        Directory.CreateDirectory(_cacheDirectory);
+        _lock = FolderLock.Acquire(_cacheDirectory, "projector", $"The caches in {_cacheDirectory}",
+            "One projector writes them at a time: a running server projects continuously, so stop it before project --once or rebuild.");
+        foreach (var error in Definitions.Errors)
+        {
+            _options.Logger?.DefinitionProblem(error.ToString());
+        }
+        _checkpoint = ReadCheckpoint();
+        var replaced = _checkpoint > log.End;
+        if (replaced)
+        {
+            // The log behind the caches was replaced (its end is before what was processed): start over from it.
+            _options.Logger?.LogReplaced(_checkpoint, log.End);
+            _checkpoint = 0;
+        }
+        foreach (var definition in Definitions.Dashboards)
+        {
+            var cache = DashboardCache.TryLoad(definition, CacheFiles.PathOf(_cacheDirectory, definition.Id));
+            if (cache is null || replaced || cache.Position > log.End)
+            {
+                cache = DashboardCache.Empty(definition);
+                _options.Logger?.Rebuilding(definition.Id, log.Start);
+                if (log.Start > 1)
+                {
+                    _options.Logger?.RebuildAfterPurge(definition.Id, log.Start);
+                }
+            }
+            _caches.Add(cache);
+        }
+        MarkOrphans();
+    }
+
+    /// <summary>The seq each cache needs next: after its own position and after the checkpoint, except a cache being rebuilt.</summary>
+    private long NextFor(DashboardCache cache) => cache.Position == 0 && cache.Dirty ? 1 : Math.Max(cache.Position, _checkpoint) + 1;
+
+    /// <summary>
+    /// One cycle: reads every event after the lowest position a cache needs, up to the log's end, applies them, and
+    /// writes the changed caches and the checkpoint. An idle cycle reads nothing.
+    /// </summary>
+    public CycleResult RunOnce(IEventLogReader log, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var end = log.End;
+        if (_caches.Count == 0 || (end <= _checkpoint && !_caches.Exists(c => c.Dirty)))
+        {
+            return new CycleResult(0, 0, 0, _checkpoint);
+        }
+        var from = _caches.Min(NextFor);
+        if (_cursor is null || _cursor.Next != from)
+        {
+            _cursor?.Dispose();
+            _cursor = log.OpenCursor(from);
+        }
+        var nexts = _caches.Select(NextFor).ToArray();
+        long events = 0, applied = 0;
+        while (_cursor.Next <= end)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _records.Clear();
+            if (_cursor.Read(_records, (int)Math.Min(ReadBatch, end - _cursor.Next + 1)) == 0)
+            {
+                break;
+            }
+            foreach (var record in _records)
+            {
+                var e = ProjectedEvent.Read(record);
+                var any = false;
+                for (var i = 0; i < _caches.Count; i++)
+                {
+                    if (e.Seq >= nexts[i])
+                    {
+                        any |= _caches[i].Apply(e);
+                    }
+                }
+                applied += any ? 1 : 0;
+            }
+            events += _records.Count;
+            progress?.Report(_cursor.Next - 1);
+        }
+        var position = Math.Max(_checkpoint, _cursor.Next - 1);
+        var written = WriteCaches();
+        if (position != _checkpoint)
+        {
+            _checkpoint = position;
+            WriteCheckpoint();
+        }
+        return new CycleResult(events, applied, written, _checkpoint);
+    }
+
+    /// <summary>
+    /// Runs cycles as the log grows until cancelled: woken by appends, then a short debounce
+    /// (<see cref="ProjectorOptions.Debounce"/>) so a burst becomes one cycle.
+    /// </summary>
+    public async Task RunAsync(IEventLogReader log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        RunOnce(log, null, cancellationToken);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await log.WaitForAsync(_checkpoint, cancellationToken).ConfigureAwait(false);
+                if (_options.Debounce > TimeSpan.Zero)
+                {
+                    await Task.Delay(_options.Debounce, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            RunOnce(log, null, cancellationToken);
+        }
+    }
+
+    /// <summary>Forgets the caches of <paramref name="ids"/> (all when empty), so the next cycle rebuilds them from the log.</summary>
+    /// <exception cref="ArgumentException">An id has no definition.</exception>
+    public void Reset(IReadOnlyCollection<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        foreach (var id in ids)
+        {
+            if (!_caches.Exists(c => c.Definition.Id == id))
+            {
+                throw new ArgumentException($"No dashboard \"{id}\" in {_options.DashboardsDirectory}; the dashboards are {string.Join(", ", _caches.Select(c => c.Definition.Id))}.", nameof(ids));
+            }
+        }
+        for (var i = 0; i < _caches.Count; i++)
+        {
+            if (ids.Count == 0 || ids.Contains(_caches[i].Definition.Id))
+            {
+                _caches[i] = DashboardCache.Empty(_caches[i].Definition);
+            }
+        }
+    }
+
+    private int WriteCaches()
+    {
+        var written = 0;
+        var now = _options.TimeProvider.GetUtcNow();
+        foreach (var cache in _caches)
+        {
+            if (!cache.Dirty)
+            {
+                continue;
+            }
+            var bytes = cache.Serialize(now);
+            CacheFiles.WriteAtomically(CacheFiles.PathOf(_cacheDirectory, cache.Definition.Id), bytes, _options.FsyncCaches);
+            cache.Dirty = false;
+            written++;
+            if (bytes.Length > _options.CacheBudgetBytes && _warnedOverBudget.Add(cache.Definition.Id))
+            {
+                _options.Logger?.OverBudget(cache.Definition.Id, bytes.Length, _options.CacheBudgetBytes);
+            }
+        }
+        return written;
+    }
+
+    private void MarkOrphans()
+    {
+        foreach (var id in CacheFiles.Ids(_cacheDirectory))
+        {
+            if (_caches.Exists(c => c.Definition.Id == id) || Definitions.Errors.Any(e => Path.GetFileNameWithoutExtension(e.File) == id))
+            {
+                continue; // a definition with errors keeps its cache as it was
+            }
+            var path = CacheFiles.PathOf(_cacheDirectory, id);
+            try
+            {
+                var node = JsonNode.Parse(File.ReadAllBytes(path)) as JsonObject;
+                if (node is null || node["orphaned"] is not null)
+                {
+                    continue;
+                }
+                node["orphaned"] = true;
+                CacheFiles.WriteAtomically(path, System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()), _options.FsyncCaches);
+                _options.Logger?.Orphaned(id);
+            }
+            catch (JsonException)
+            {
+                // Not a cache we can read; leave it alone.
+            }
+        }
+    }
+
+    private string CheckpointPath => Path.Combine(_cacheDirectory, "_projector.json");
+
+    private long ReadCheckpoint()
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(CheckpointPath));
+            return document.RootElement.GetProperty("position").GetInt64();
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return 0; // no checkpoint: every cache resumes from its own position
+        }
+    }
+
+    private void WriteCheckpoint() =>
+        CacheFiles.WriteAtomically(CheckpointPath, System.Text.Encoding.UTF8.GetBytes(
+            string.Create(CultureInfo.InvariantCulture, $$"""{"position":{{_checkpoint}}}""")), _options.FsyncCaches);
+
+    /// <summary>Closes the log cursor and releases the projector's lock.</summary>
+    public void Dispose()
+    {
+        _cursor?.Dispose();
+        _lock?.Dispose();
+    }
+}

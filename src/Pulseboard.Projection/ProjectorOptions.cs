@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Pulseboard.Projection;
+
+/// <summary>Where the projector reads definitions and writes caches.</summary>
+public sealed class ProjectorOptions
+{
+    /// <summary>The data folder; caches go to its <c>caches/</c>. Required.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>The definitions folder. Default <c>./dashboards</c>.</summary>
+    public string DashboardsDirectory { get; init; } = "./dashboards";
+
+    /// <summary>A cache larger than this is written anyway and warned about once. Default 256 KB.</summary>
+    public int CacheBudgetBytes { get; init; } = 256 * 1024;
+
+    /// <summary>Whether a cache is fsynced before it is renamed into place. Default true.</summary>
+    public bool FsyncCaches { get; init; } = true;
+
+    /// <summary>In continuous mode, how long to gather appends after the first before a cycle. Default 10 ms.</summary>
+    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The clock for <c>generated</c> and the debounce. Default the system clock.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Where rebuilds, orphans and oversized caches are reported. Default none.</summary>
+    public ILogger? Logger { get; init; }
+}

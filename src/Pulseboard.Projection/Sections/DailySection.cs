@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text.Json;
+using Pulseboard.Projection.Definitions;
+
+namespace Pulseboard.Projection.Sections;
+
+/// <summary>
+/// <c>daily</c>: a count (or the sum of a value) per calendar day in <see cref="TimeZone"/>, for the last
+/// <see cref="Days"/> days up to the newest day seen. Cache: <c>{"days": n, "timezone": "UTC", "values": [["2026-11-22", v]…]}</c>, oldest first.
+/// </summary>
+public sealed class DailySection : SectionPlan
+{
+    /// <summary>The value summed; null counts events.</summary>
+    public ValuePath? Value { get; init; }
+
+    /// <summary>How many days are kept; default 30.</summary>
+    public int Days { get; init; } = 30;
+
+    /// <summary>Whose calendar; default UTC.</summary>
+    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
+
+    /// <inheritdoc/>
+    public override string Kind => "daily";
+
+    /// <inheritdoc/>
+    public override SectionState NewState() => new State(this);
+
+    private sealed class State(DailySection plan) : SectionState
+    {
+        private readonly SortedDictionary<DateOnly, double> _days = [];
+
+        protected override bool Reduce(ProjectedEvent e)
+        {
+            var add = 1d;
+            if (plan.Value is { } path && !path.Read(e).TryGetNumber(out add))
+            {
+                return false;
+            }
+            var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(e.Timestamp, plan.TimeZone).DateTime);
+            if (_days.Count > 0 && day <= _days.Keys.Last().AddDays(-plan.Days))
+            {
+                return false; // older than the days kept
+            }
+            _days[day] = _days.GetValueOrDefault(day) + add;
+            var cutoff = _days.Keys.Last().AddDays(-plan.Days);
+            while (_days.First().Key <= cutoff)
+            {
+                _days.Remove(_days.First().Key);
+            }
+            return true;
+        }
+
+        protected override void WriteData(Utf8JsonWriter writer)
+        {
+            writer.WriteNumber("days"u8, plan.Days);
+            writer.WriteString("timezone"u8, plan.TimeZone.Id);
+            writer.WriteStartArray("values"u8);
+            foreach (var (day, value) in _days)
+            {
+                writer.WriteStartArray();
+                writer.WriteStringValue(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                writer.WriteNumberValue(value);
+                writer.WriteEndArray();
+            }
+            writer.WriteEndArray();
+        }
+
+        protected internal override void LoadData(JsonElement cached)
+        {
+            foreach (var entry in cached.GetProperty("values").EnumerateArray())
+            {
+                _days[DateOnly.ParseExact(entry[0].GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture)] = entry[1].GetDouble();
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Pulseboard.Projection.Definitions;
+
+namespace Pulseboard.Projection.Sections;
+
+/// <summary>
+/// One section of a compiled definition: its kind's reducer, its title, and which events feed it. Immutable.
+/// </summary>
+public abstract class SectionPlan
+{
+    /// <summary>The section's id (its key under <c>sections:</c>).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The title shown on the page.</summary>
+    public required string Title { get; init; }
+
+    /// <summary>Which events feed it; any match is enough.</summary>
+    public required IReadOnlyList<Matcher> From { get; init; }
+
+    /// <summary>The kind's name as written in a cache: <c>stat</c>, <c>counter</c>, ….</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>Whether <paramref name="e"/> feeds this section.</summary>
+    public bool Takes(ProjectedEvent e)
+    {
+        foreach (var matcher in From)
+        {
+            if (matcher.IsMatch(e))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>An empty state.</summary>
+    public abstract SectionState NewState();
+
+    /// <summary>A state loaded from the section's object in a cache this plan wrote.</summary>
+    public SectionState Load(JsonElement cached)
+    {
+        var state = NewState();
+        if (cached.TryGetProperty("updated", out var updated) && updated.ValueKind == JsonValueKind.String)
+        {
+            state.Updated = updated.GetDateTimeOffset();
+        }
+        if (cached.TryGetProperty("skipped", out var skipped))
+        {
+            state.Skipped = skipped.GetInt64();
+        }
+        state.LoadData(cached);
+        return state;
+    }
+}
+
+/// <summary>
+/// A section's materialized data: changed only by <see cref="Apply"/>, a deterministic function of the state and the
+/// event, so a replay gives the same cache, byte for byte. Owned by one projector thread.
+/// </summary>
+public abstract class SectionState
+{
+    /// <summary>When the last event applied happened (its timestamp).</summary>
+    public DateTimeOffset? Updated { get; internal set; }
+
+    /// <summary>Events a numeric reducer skipped because the value was missing or not a number.</summary>
+    public long Skipped { get; internal set; }
+
+    /// <summary>Applies one event the section takes.</summary>
+    public void Apply(ProjectedEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (Reduce(e))
+        {
+            Updated = Updated is { } u && u > e.Timestamp ? u : e.Timestamp;
+        }
+        else
+        {
+            Skipped++;
+        }
+    }
+
+    /// <summary>Folds the event in; false when it was skipped (a numeric value missing).</summary>
+    protected abstract bool Reduce(ProjectedEvent e);
+
+    /// <summary>Writes the section's object in the cache: the common fields, then the kind's data.</summary>
+    public void Write(Utf8JsonWriter writer, SectionPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(plan);
+        writer.WriteStartObject();
+        writer.WriteString("kind"u8, plan.Kind);
+        writer.WriteString("title"u8, plan.Title);
+        writer.WritePropertyName("updated"u8);
+        if (Updated is { } updated)
+        {
+            EventJson.WriteTimeValue(writer, updated);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+        if (Skipped > 0)
+        {
+            writer.WriteNumber("skipped"u8, Skipped);
+        }
+        WriteData(writer);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes the kind's own fields.</summary>
+    protected abstract void WriteData(Utf8JsonWriter writer);
+
+    /// <summary>Reads the kind's own fields back from a cache.</summary>
+    protected internal abstract void LoadData(JsonElement cached);
+
+    /// <summary>Writes a time as the cache does everywhere.</summary>
+    protected static void WriteTime(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTimeOffset time) =>
+        EventJson.WriteTime(writer, name, time);
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Pulseboard.Projection.Definitions;
+
+namespace Pulseboard.Projection.Sections;
+
+/// <summary>
+/// <c>stat</c>: the latest value or text. Cache: <c>{"value": any, "text": "…" (with a template), "seq": n}</c>.
+/// </summary>
+public sealed class StatSection : SectionPlan
+{
+    /// <summary>Where the value comes from; default <c>content</c>.</summary>
+    public ValuePath? Value { get; init; }
+
+    /// <summary>An optional text template shown instead of the value.</summary>
+    public Template? Text { get; init; }
+
+    /// <inheritdoc/>
+    public override string Kind => "stat";
+
+    /// <inheritdoc/>
+    public override SectionState NewState() => new State(this);
+
+    private sealed class State(StatSection plan) : SectionState
+    {
+        private JsonElement _value;
+        private string? _text;
+        private long _seq;
+
+        protected override bool Reduce(ProjectedEvent e)
+        {
+            if (plan.Value is { } path)
+            {
+                var value = path.Read(e);
+                _value = Serialize(value);
+            }
+            if (plan.Text is { } text)
+            {
+                _text = text.Render(e);
+            }
+            _seq = e.Seq;
+            return true;
+        }
+
+        private static JsonElement Serialize(Value value)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                value.WriteTo(writer);
+            }
+            return JsonElement.Parse(buffer.WrittenSpan);
+        }
+
+        protected override void WriteData(Utf8JsonWriter writer)
+        {
+            if (plan.Value is not null)
+            {
+                writer.WritePropertyName("value"u8);
+                if (_value.ValueKind == JsonValueKind.Undefined)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    _value.WriteTo(writer);
+                }
+            }
+            if (plan.Text is not null)
+            {
+                writer.WriteString("text"u8, _text);
+            }
+            writer.WriteNumber("seq"u8, _seq);
+        }
+
+        protected internal override void LoadData(JsonElement cached)
+        {
+            if (cached.TryGetProperty("value", out var value))
+            {
+                _value = value.Clone();
+            }
+            if (cached.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String)
+            {
+                _text = text.GetString();
+            }
+            _seq = cached.TryGetProperty("seq", out var seq) ? seq.GetInt64() : 0;
+        }
+    }
+}

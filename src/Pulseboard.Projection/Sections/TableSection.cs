@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Pulseboard.Projection.Definitions;
+
+namespace Pulseboard.Projection.Sections;
+
+/// <summary>
+/// <c>table</c>: rows upserted by key, the most recently updated first, at most <see cref="Max"/>; an action in
+/// <see cref="RemoveOn"/> removes the row. Cache: <c>{"columns": ["name"…], "rows": [{"key", "cells": [any…], "at"}]}</c>;
+/// a column's name is its path's last segment.
+/// </summary>
+public sealed class TableSection : SectionPlan
+{
+    /// <summary>The row's key.</summary>
+    public required ValuePath Key { get; init; }
+
+    /// <summary>The columns: one path each.</summary>
+    public required IReadOnlyList<ValuePath> Columns { get; init; }
+
+    /// <summary>The most rows kept; default 100.</summary>
+    public int Max { get; init; } = 100;
+
+    /// <summary>Actions that remove the row with the event's key.</summary>
+    public IReadOnlyList<string> RemoveOn { get; init; } = [];
+
+    /// <inheritdoc/>
+    public override string Kind => "table";
+
+    /// <inheritdoc/>
+    public override SectionState NewState() => new State(this);
+
+    private sealed record Row(string Key, JsonElement Cells, DateTimeOffset At);
+
+    private sealed class State(TableSection plan) : SectionState
+    {
+        private readonly List<Row> _rows = []; // most recently updated first
+
+        protected override bool Reduce(ProjectedEvent e)
+        {
+            var key = plan.Key.Read(e);
+            if (!key.Exists)
+            {
+                return false;
+            }
+            var text = key.ToText();
+            _rows.RemoveAll(r => r.Key == text);
+            if (plan.RemoveOn.Contains(e.Action))
+            {
+                return true;
+            }
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartArray();
+                foreach (var column in plan.Columns)
+                {
+                    column.Read(e).WriteTo(writer);
+                }
+                writer.WriteEndArray();
+            }
+            _rows.Insert(0, new Row(text, JsonElement.Parse(buffer.WrittenSpan), e.Timestamp));
+            if (_rows.Count > plan.Max)
+            {
+                _rows.RemoveRange(plan.Max, _rows.Count - plan.Max);
+            }
+            return true;
+        }
+
+        protected override void WriteData(Utf8JsonWriter writer)
+        {
+            writer.WriteStartArray("columns"u8);
+            foreach (var column in plan.Columns)
+            {
+                writer.WriteStringValue(column.Text[(column.Text.LastIndexOf('.') + 1)..]);
+            }
+            writer.WriteEndArray();
+            writer.WriteStartArray("rows"u8);
+            foreach (var row in _rows)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("key"u8, row.Key);
+                writer.WritePropertyName("cells"u8);
+                row.Cells.WriteTo(writer);
+                WriteTime(writer, "at"u8, row.At);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+
+        protected internal override void LoadData(JsonElement cached)
+        {
+            foreach (var row in cached.GetProperty("rows").EnumerateArray())
+            {
+                _rows.Add(new Row(row.GetProperty("key").GetString()!, row.GetProperty("cells").Clone(), row.GetProperty("at").GetDateTimeOffset()));
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Pulseboard.Projection.Definitions;
+
+namespace Pulseboard.Projection.Sections;
+
+/// <summary>How a <see cref="TimeseriesSection"/> folds the values falling into one bucket.</summary>
+public enum Aggregate
+{
+    /// <summary>The last value applied.</summary>
+    Last,
+
+    /// <summary>The sum.</summary>
+    Sum,
+
+    /// <summary>The mean.</summary>
+    Avg,
+
+    /// <summary>The smallest.</summary>
+    Min,
+
+    /// <summary>The largest.</summary>
+    Max,
+
+    /// <summary>How many events.</summary>
+    Count,
+}
+
+/// <summary>
+/// <c>timeseries</c>: values bucketed by event time, folded by <see cref="Agg"/>, kept for <see cref="Window"/>
+/// behind the newest bucket (not the wall clock, so a replay gives the same series). Cache:
+/// <c>{"bucket": s, "window": s, "agg": "last", "points": [[t, v, n]…]}</c>, <c>t</c> the bucket's start in Unix
+/// seconds, <c>n</c> the events in it; oldest first.
+/// </summary>
+public sealed class TimeseriesSection : SectionPlan
+{
+    /// <summary>The value; not needed for <see cref="Aggregate.Count"/>.</summary>
+    public ValuePath? Value { get; init; }
+
+    /// <summary>The bucket width; default 1 hour.</summary>
+    public TimeSpan Bucket { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How far back points are kept; default 24 hours.</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>The fold; default <see cref="Aggregate.Last"/>.</summary>
+    public Aggregate Agg { get; init; } = Aggregate.Last;
+
+    /// <inheritdoc/>
+    public override string Kind => "timeseries";
+
+    /// <inheritdoc/>
+    public override SectionState NewState() => new State(this);
+
+    private sealed class State(TimeseriesSection plan) : SectionState
+    {
+        private readonly SortedDictionary<long, (double Value, long Count, double Sum)> _points = [];
+        private long _newest = long.MinValue;
+
+        private long BucketSeconds => (long)plan.Bucket.TotalSeconds;
+
+        protected override bool Reduce(ProjectedEvent e)
+        {
+            var x = 1d;
+            if (plan.Agg != Aggregate.Count && (plan.Value is null || !plan.Value.Read(e).TryGetNumber(out x)))
+            {
+                return false;
+            }
+            var t = Math.DivRem(e.Timestamp.ToUnixTimeSeconds(), BucketSeconds, out var rem) * BucketSeconds - (rem < 0 ? BucketSeconds : 0);
+            if (_points.Count > 0 && t <= _newest - (long)plan.Window.TotalSeconds)
+            {
+                return false; // older than the window already kept
+            }
+            var (value, count, sum) = _points.TryGetValue(t, out var p) ? p : (x, 0L, 0d);
+            count++;
+            sum += x;
+            value = plan.Agg switch
+            {
+                Aggregate.Last => x,
+                Aggregate.Sum => sum,
+                Aggregate.Avg => sum / count,
+                Aggregate.Min => Math.Min(value, x),
+                Aggregate.Max => Math.Max(value, x),
+                _ => count,
+            };
+            _points[t] = (value, count, sum);
+            if (t > _newest)
+            {
+                _newest = t;
+                var cutoff = _newest - (long)plan.Window.TotalSeconds;
+                while (_points.Count > 0 && _points.First().Key <= cutoff)
+                {
+                    _points.Remove(_points.First().Key);
+                }
+            }
+            return true;
+        }
+
+        protected override void WriteData(Utf8JsonWriter writer)
+        {
+            writer.WriteNumber("bucket"u8, BucketSeconds);
+            writer.WriteNumber("window"u8, (long)plan.Window.TotalSeconds);
+            writer.WriteString("agg"u8, plan.Agg.ToString().ToLowerInvariant());
+            writer.WriteStartArray("points"u8);
+            foreach (var (t, (value, count, sum)) in _points)
+            {
+                writer.WriteStartArray();
+                writer.WriteNumberValue(t);
+                writer.WriteNumberValue(value);
+                writer.WriteNumberValue(count);
+                if (plan.Agg == Aggregate.Avg)
+                {
+                    writer.WriteNumberValue(sum); // kept so a restart continues the mean exactly
+                }
+                writer.WriteEndArray();
+            }
+            writer.WriteEndArray();
+        }
+
+        protected internal override void LoadData(JsonElement cached)
+        {
+            foreach (var point in cached.GetProperty("points").EnumerateArray())
+            {
+                var t = point[0].GetInt64();
+                var value = point[1].GetDouble();
+                _points[t] = (value, point[2].GetInt64(), point.GetArrayLength() > 3 ? point[3].GetDouble() : value);
+                _newest = Math.Max(_newest, t);
+            }
+        }
+    }
+}
