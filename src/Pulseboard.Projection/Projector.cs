@@ -105,33 +105,35 @@ public sealed class Projector : IDisposable
                     _options.Logger?.RebuildAfterPurge(definition.Id, log.Start);
                 }
             }
+            cache.Next = cache.Dirty ? Math.Max(1, log.Start) : Math.Max(cache.Position, _checkpoint) + 1;
             _caches.Add(cache);
         }
         MarkOrphans();
     }
 
-    /// <summary>The seq each cache needs next: after its own position and after the checkpoint, except a cache being rebuilt.</summary>
-    private long NextFor(DashboardCache cache) => cache.Position == 0 && cache.Dirty ? 1 : Math.Max(cache.Position, _checkpoint) + 1;
-
     /// <summary>
-    /// One cycle: reads every event after the lowest position a cache needs, up to the log's end, applies them, and
-    /// writes the changed caches and the checkpoint. An idle cycle reads nothing.
+    /// One cycle: reads the events from the lowest position a cache needs, up to the log's end or
+    /// <see cref="ProjectorOptions.MaxCycleEvents"/>, applies them, and writes the changed caches and the checkpoint.
+    /// An idle cycle reads nothing. <see cref="CycleResult.Position"/> below the log's end means: call again.
     /// </summary>
     public CycleResult RunOnce(IEventLogReader log, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(log);
-        var end = log.End;
-        if (_caches.Count == 0 || (end <= _checkpoint && !_caches.Exists(c => c.Dirty)))
+        if (_caches.Count == 0)
         {
             return new CycleResult(0, 0, 0, _checkpoint);
         }
-        var from = _caches.Min(NextFor);
+        var from = _caches.Min(c => c.Next);
+        var end = Math.Min(log.End, from + _options.MaxCycleEvents - 1);
+        if (end < from && !_caches.Exists(c => c.Dirty))
+        {
+            return new CycleResult(0, 0, 0, _checkpoint);
+        }
         if (_cursor is null || _cursor.Next != from)
         {
             _cursor?.Dispose();
             _cursor = log.OpenCursor(from);
         }
-        var nexts = _caches.Select(NextFor).ToArray();
         long events = 0, applied = 0;
         while (_cursor.Next <= end)
         {
@@ -145,11 +147,11 @@ public sealed class Projector : IDisposable
             {
                 var e = ProjectedEvent.Read(record);
                 var any = false;
-                for (var i = 0; i < _caches.Count; i++)
+                foreach (var cache in _caches)
                 {
-                    if (e.Seq >= nexts[i])
+                    if (e.Seq >= cache.Next)
                     {
-                        any |= _caches[i].Apply(e);
+                        any |= cache.Apply(e);
                     }
                 }
                 applied += any ? 1 : 0;
@@ -157,14 +159,21 @@ public sealed class Projector : IDisposable
             events += _records.Count;
             progress?.Report(_cursor.Next - 1);
         }
-        var position = Math.Max(_checkpoint, _cursor.Next - 1);
-        var written = WriteCaches();
-        if (position != _checkpoint)
+        var read = _cursor.Next; // the cursor skips purged positions, so this may be past `end` + 1 only by retention
+        foreach (var cache in _caches)
         {
-            _checkpoint = position;
+            cache.Next = Math.Max(cache.Next, read);
+        }
+        var written = WriteCaches();
+        var checkpoint = _caches.Min(c => c.Next) - 1;
+        if (checkpoint != _checkpoint)
+        {
+            _checkpoint = checkpoint;
             WriteCheckpoint();
         }
-        return new CycleResult(events, applied, written, _checkpoint);
+        var result = new CycleResult(events, applied, written, _checkpoint);
+        _options.OnCycle?.Invoke(result);
+        return result;
     }
 
     /// <summary>
@@ -210,6 +219,7 @@ public sealed class Projector : IDisposable
             if (ids.Count == 0 || ids.Contains(_caches[i].Definition.Id))
             {
                 _caches[i] = DashboardCache.Empty(_caches[i].Definition);
+                _caches[i].Next = 1;
             }
         }
     }

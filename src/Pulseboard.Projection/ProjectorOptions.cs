@@ -20,8 +20,20 @@ public sealed class ProjectorOptions
     /// <summary>In continuous mode, how long to gather appends after the first before a cycle. Default 10 ms.</summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// The most events one cycle reads before it writes the caches and the checkpoint, so a long replay saves its
+    /// progress as it goes. Default 1,000,000.
+    /// </summary>
+    public int MaxCycleEvents { get; init; } = 1_000_000;
+
     /// <summary>The clock for <c>generated</c> and the debounce. Default the system clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Told after every cycle that read or wrote something, on the projector's thread, once the caches are written:
+    /// the server pushes changed caches from here. Keep it quick. Default none.
+    /// </summary>
+    public Action<CycleResult>? OnCycle { get; init; }
 
     /// <summary>Where rebuilds, orphans and oversized caches are reported. Default none.</summary>
     public ILogger? Logger { get; init; }

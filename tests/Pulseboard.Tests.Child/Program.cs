@@ -1,5 +1,25 @@
 using Pulseboard;
 using Pulseboard.Log;
+using Pulseboard.Projection;
+
+if (args[0] == "project")
+{
+    // Usage: Pulseboard.Tests.Child project <data> <dashboards>
+    // Projects in small cycles until caught up, printing "cycle <checkpoint>" after each, so the parent can kill it anywhere.
+    await using var reader = new FileEventLogReader(args[1]);
+    using var projector = Projector.Open(new ProjectorOptions { DataDirectory = args[1], DashboardsDirectory = args[2], MaxCycleEvents = 97 }, reader);
+    var end = reader.End;
+    while (true)
+    {
+        var cycle = projector.RunOnce(reader);
+        Console.WriteLine($"cycle {cycle.Position}");
+        if (cycle.Position >= end)
+        {
+            Console.WriteLine("done");
+            return 0;
+        }
+    }
+}
 
 // Usage: Pulseboard.Tests.Child <data> <round> <none|fsync>
 // Appends batches of 1..32 events forever; after each acknowledgement prints "<seq> <round>:<n>" per event, flushed,
@@ -33,3 +53,5 @@ for (var n = 0; ; )
     }
     stdout.Flush();
 }
+#pragma warning disable CS0162 // the loop above ends only with the process
+return 0;

@@ -64,9 +64,16 @@ internal static class ProjectCommand
             }
             var end = log.End;
             var progress = new ProgressLine(name, log.Start, end);
-            var result = projector.RunOnce(log, progress, cancellationToken);
+            long events = 0, applied = 0, written = 0;
+            CycleResult cycle;
+            do
+            {
+                cycle = projector.RunOnce(log, progress, cancellationToken);
+                (events, applied, written) = (events + cycle.Events, applied + cycle.Applied, written + cycle.CachesWritten);
+            }
+            while (cycle.Position < end && cycle.Events > 0);
             progress.Done();
-            Console.WriteLine($"{result.Events:N0} events read, {result.Applied:N0} applied, {result.CachesWritten} caches written; caches are at seq {result.Position:N0}");
+            Console.WriteLine($"{events:N0} events read, {applied:N0} applied, {written} cache writes; caches are at seq {cycle.Position:N0}");
             return projector.Definitions.Errors.Count == 0 ? ExitCodes.Ok : ExitCodes.BadInput;
         }
     }

@@ -38,6 +38,13 @@ internal sealed class DashboardCache
     /// <summary>Changed since the last write.</summary>
     public bool Dirty { get; set; }
 
+    /// <summary>
+    /// The next seq this cache must consider. Every event before it was either applied (at or before
+    /// <see cref="Position"/>) or did not match, so a crash that loses <see cref="Next"/> only costs re-reading
+    /// events that change nothing: matching is a pure function of the event.
+    /// </summary>
+    public long Next { get; set; } = 1;
+
     public static DashboardCache Empty(DashboardDefinition definition) =>
         new(definition, definition.Sections.Select(s => s.NewState()).ToArray(), 0, null) { Dirty = true };
 
