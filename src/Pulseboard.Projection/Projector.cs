@@ -37,9 +37,12 @@ public sealed class Projector : IDisposable
     private readonly List<DashboardCache> _caches = [];
     private readonly HashSet<string> _warnedOverBudget = new(StringComparer.Ordinal);
     private readonly List<LogRecord> _records = new(ReadBatch);
+    private readonly HashSet<string> _writtenSinceCheckpoint = new(StringComparer.Ordinal);
     private FolderLock? _lock;
     private LogCursor? _cursor;
     private long _checkpoint;
+    private long _position;
+    private DateTimeOffset _checkpointSaved;
 
     private Projector(ProjectorOptions options, DefinitionSet definitions)
     {
@@ -51,7 +54,7 @@ public sealed class Projector : IDisposable
     /// <summary>The definitions loaded, with every problem found in them.</summary>
     public DefinitionSet Definitions { get; }
 
-    /// <summary>The last seq processed for every dashboard.</summary>
+    /// <summary>The last seq processed for every dashboard, as last saved in the checkpoint.</summary>
     public long Checkpoint => _checkpoint;
 
     /// <summary>
@@ -87,6 +90,7 @@ public sealed class Projector : IDisposable
         }
         _checkpoint = ReadCheckpoint();
         var replaced = _checkpoint > log.End;
+        _position = replaced ? 0 : _checkpoint;
         if (replaced)
         {
             // The log behind the caches was replaced (its end is before what was processed): start over from it.
@@ -121,13 +125,13 @@ public sealed class Projector : IDisposable
         ArgumentNullException.ThrowIfNull(log);
         if (_caches.Count == 0)
         {
-            return new CycleResult(0, 0, 0, _checkpoint);
+            return new CycleResult(0, 0, 0, _position);
         }
         var from = _caches.Min(c => c.Next);
         var end = Math.Min(log.End, from + _options.MaxCycleEvents - 1);
         if (end < from && !_caches.Exists(c => c.Dirty))
         {
-            return new CycleResult(0, 0, 0, _checkpoint);
+            return new CycleResult(0, 0, 0, _position);
         }
         if (_cursor is null || _cursor.Next != from)
         {
@@ -165,13 +169,12 @@ public sealed class Projector : IDisposable
             cache.Next = Math.Max(cache.Next, read);
         }
         var written = WriteCaches();
-        var checkpoint = _caches.Min(c => c.Next) - 1;
-        if (checkpoint != _checkpoint)
+        _position = _caches.Min(c => c.Next) - 1;
+        if (_options.TimeProvider.GetUtcNow() - _checkpointSaved >= _options.CheckpointInterval)
         {
-            _checkpoint = checkpoint;
-            WriteCheckpoint();
+            SaveCheckpoint();
         }
-        var result = new CycleResult(events, applied, written, _checkpoint);
+        var result = new CycleResult(events, applied, written, _position);
         _options.OnCycle?.Invoke(result);
         return result;
     }
@@ -200,6 +203,7 @@ public sealed class Projector : IDisposable
             }
             RunOnce(log, null, cancellationToken);
         }
+        SaveCheckpoint();
     }
 
     /// <summary>Forgets the caches of <paramref name="ids"/> (all when empty), so the next cycle rebuilds them from the log.</summary>
@@ -235,7 +239,9 @@ public sealed class Projector : IDisposable
                 continue;
             }
             var bytes = cache.Serialize(now);
-            CacheFiles.WriteAtomically(CacheFiles.PathOf(_cacheDirectory, cache.Definition.Id), bytes, _options.FsyncCaches);
+            var path = CacheFiles.PathOf(_cacheDirectory, cache.Definition.Id);
+            CacheFiles.WriteAtomically(path, bytes, fsync: false);
+            _writtenSinceCheckpoint.Add(path);
             cache.Dirty = false;
             written++;
             if (bytes.Length > _options.CacheBudgetBytes && _warnedOverBudget.Add(cache.Definition.Id))
@@ -288,13 +294,40 @@ public sealed class Projector : IDisposable
         }
     }
 
-    private void WriteCheckpoint() =>
+    /// <summary>
+    /// Saves the checkpoint: first makes every cache written since the last one durable (fsync, then the folder), so
+    /// that after a power loss no cache is older than the checkpoint says. Called every
+    /// <see cref="ProjectorOptions.CheckpointInterval"/> and on <see cref="Dispose"/>.
+    /// </summary>
+    public void SaveCheckpoint()
+    {
+        _checkpointSaved = _options.TimeProvider.GetUtcNow();
+        if (_position == _checkpoint && _writtenSinceCheckpoint.Count == 0)
+        {
+            return;
+        }
+        if (_options.FsyncCaches)
+        {
+            foreach (var path in _writtenSinceCheckpoint)
+            {
+                using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+                RandomAccess.FlushToDisk(handle);
+            }
+            Pulseboard.Log.Storage.DiskStorage.Instance.SyncDirectory(_cacheDirectory);
+        }
+        _writtenSinceCheckpoint.Clear();
+        _checkpoint = _position;
         CacheFiles.WriteAtomically(CheckpointPath, System.Text.Encoding.UTF8.GetBytes(
             string.Create(CultureInfo.InvariantCulture, $$"""{"position":{{_checkpoint}}}""")), _options.FsyncCaches);
+    }
 
-    /// <summary>Closes the log cursor and releases the projector's lock.</summary>
+    /// <summary>Saves the checkpoint, closes the log cursor and releases the projector's lock.</summary>
     public void Dispose()
     {
+        if (_lock is not null)
+        {
+            SaveCheckpoint();
+        }
         _cursor?.Dispose();
         _lock?.Dispose();
     }

@@ -14,8 +14,15 @@ public sealed class ProjectorOptions
     /// <summary>A cache larger than this is written anyway and warned about once. Default 256 KB.</summary>
     public int CacheBudgetBytes { get; init; } = 256 * 1024;
 
-    /// <summary>Whether a cache is fsynced before it is renamed into place. Default true.</summary>
+    /// <summary>
+    /// Whether the checkpoint is made durable: the caches written since the last one are fsynced, then the
+    /// checkpoint, so after a power loss no cache is behind it. Caches themselves are renamed into place without an
+    /// fsync on every cycle (a lost one is rebuilt). Default true.
+    /// </summary>
     public bool FsyncCaches { get; init; } = true;
+
+    /// <summary>How often the checkpoint is saved (with the fsyncs above); always on <see cref="Projector.Dispose"/>. Default 1 s.</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>In continuous mode, how long to gather appends after the first before a cycle. Default 10 ms.</summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(10);

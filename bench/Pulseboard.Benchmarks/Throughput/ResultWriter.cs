@@ -8,12 +8,12 @@ internal static class ResultWriter
 {
     public static void PrintTable(TextWriter output, List<ScenarioResult> results, List<KeyValuePair<string, double>> ratios)
     {
-        output.WriteLine($"{"scenario",-15} {"events",12} {"seconds",9} {"events/s",14}  details");
-        output.WriteLine(new string('-', 100));
+        output.WriteLine($"{"scenario",-20} {"events",12} {"seconds",9} {"events/s",14}  details");
+        output.WriteLine(new string('-', 105));
         foreach (var r in results)
         {
             var details = string.Join("  ", r.Metrics.Select(m => $"{m.Key}={Format(m.Value)}"));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Name,-15} {r.Events,12:N0} {r.Seconds,9:F3} {r.EventsPerSecond,14:N0}  {details}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Name,-20} {r.Events,12:N0} {r.Seconds,9:F3} {r.EventsPerSecond,14:N0}  {details}"));
         }
         foreach (var (name, value) in ratios)
         {
@@ -44,6 +44,8 @@ internal static class ResultWriter
         json.WriteNumber("fsyncEvents", options.FsyncEvents);
         json.WriteNumber("seedEvents", options.SeedEvents);
         json.WriteNumber("calls", options.Calls);
+        json.WriteNumber("projectionEvents", options.ProjectionEvents);
+        json.WriteNumber("bigLog", options.BigLog);
         json.WriteNumber("eventBytes", Math.Round(eventBytes, 1));
         json.WriteEndObject();
         json.WriteStartArray("results");

@@ -63,6 +63,10 @@ internal static class ThroughputCommand
         {
             Done(SeedBaselineScenario.Run(options, pool));
         }
+        if (options.Runs("projection"))
+        {
+            await ProjectionScenario.RunAsync(options, Done).ConfigureAwait(false);
+        }
 
         var ratios = Ratios(results);
         Console.WriteLine();
@@ -86,6 +90,17 @@ internal static class ThroughputCommand
                 ratios.Add(new($"{name}/seed-baseline", log.EventsPerSecond / seed.EventsPerSecond));
             }
         }
+        foreach (var size in new[] { "10k", "big" })
+        {
+            if (results.Find(r => r.Name == $"seed-cron-{size}") is { } cron && results.Find(r => r.Name == $"projection-cycle-{size}") is { } cycle
+                && Metric(cron, "mean_ms") is { } cronMs && Metric(cycle, "mean_ms") is { } cycleMs and > 0)
+            {
+                ratios.Add(new($"seed-cron-{size}/projection-cycle-{size} (ms per cycle)", cronMs / cycleMs));
+            }
+        }
         return ratios;
     }
+
+    private static double? Metric(ScenarioResult result, string name) =>
+        result.Metrics.FindIndex(m => m.Key == name) is var i and >= 0 ? result.Metrics[i].Value : null;
 }

@@ -5,7 +5,7 @@ namespace Pulseboard.Benchmarks.Throughput;
 /// <summary>The <c>throughput</c> mode's arguments.</summary>
 internal sealed class ThroughputOptions
 {
-    public static readonly string[] Scenarios = ["append-latency", "log-none", "log-fsync", "seed-baseline", "replay"];
+    public static readonly string[] Scenarios = ["append-latency", "log-none", "log-fsync", "seed-baseline", "replay", "projection"];
 
     public const string Help = """
         usage: Pulseboard.Benchmarks throughput [options]
@@ -13,7 +13,9 @@ internal sealed class ThroughputOptions
           --fsync-events N   events appended by log-fsync (default events / 4)
           --seed-events N    events written by seed-baseline (default 50,000)
           --calls N          timed Append calls in append-latency (default 1,000,000)
-          --only a,b         run only these: append-latency, log-none, log-fsync, seed-baseline, replay
+          --projection-events N  events projection-replay catches up on (default 1,000,000)
+          --big-log N        events in the big log of projection-cycle-big and seed-cron-big (default 10,000,000)
+          --only a,b         run only these: append-latency, log-none, log-fsync, seed-baseline, replay, projection
                      (replay reads the log that log-none wrote, so it runs log-none too)
           --temp DIR         where the fresh data folders go, deleted afterwards (default the system temp folder)
           --out FILE         also write the results as JSON
@@ -26,6 +28,10 @@ internal sealed class ThroughputOptions
     public long SeedEvents { get; private set; } = 50_000;
 
     public int Calls { get; private set; } = 1_000_000;
+
+    public long ProjectionEvents { get; private set; } = 1_000_000;
+
+    public long BigLog { get; private set; } = 10_000_000;
 
     public string TempRoot { get; private set; } = Path.GetTempPath();
 
@@ -59,6 +65,8 @@ internal sealed class ThroughputOptions
                 case "--fsync-events": options.FsyncEvents = Count(name, value, ref error); break;
                 case "--seed-events": options.SeedEvents = Count(name, value, ref error); break;
                 case "--calls": options.Calls = (int)Math.Min(Count(name, value, ref error), 100_000_000); break;
+                case "--projection-events": options.ProjectionEvents = Math.Min(Count(name, value, ref error), int.MaxValue); break;
+                case "--big-log": options.BigLog = Math.Min(Count(name, value, ref error), int.MaxValue); break;
                 case "--temp": options.TempRoot = value; break;
                 case "--out": options.OutFile = value; break;
                 case "--only": options.SelectOnly(value, ref error); break;

@@ -71,7 +71,7 @@ public static partial class DefinitionLoader
         if (!ok)
         {
             reader.Error(Reader.Child(entry, key)!.Start.Line, $"{field}.{key}",
-                $"\"{text}\" can never match: a {key} is {(slug ? "a slug" : "a name")} ({(slug ? EventRules.SlugPattern : EventRules.NamePattern)}), with * and ? as wildcards");
+                $"\"{text}\" can never match: {(key == "action" ? "an" : "a")} {key} is {(slug ? "a slug" : "a name")} ({(slug ? EventRules.SlugPattern : EventRules.NamePattern)}), with * and ? as wildcards");
             return null;
         }
         return new Definitions.Glob(text);

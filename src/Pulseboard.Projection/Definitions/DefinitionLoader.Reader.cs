@@ -21,7 +21,7 @@ public static partial class DefinitionLoader
                 if (!allowed.Contains(name))
                 {
                     var near = allowed.FirstOrDefault(a => Distance(a, name) <= 2);
-                    Error(key.Start.Line, prefix + name, $"unknown field for {what}{(near is null ? "" : $"; did you mean {near}?")} It takes {string.Join(", ", allowed)}");
+                    Error(key.Start.Line, prefix + name, $"unknown field for {what}{(near is null ? "." : $"; did you mean {near}?")} It takes {string.Join(", ", allowed)}");
                 }
             }
         }

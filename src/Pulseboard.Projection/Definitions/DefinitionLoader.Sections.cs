@@ -82,25 +82,30 @@ public static partial class DefinitionLoader
         {
             reader.Error(node.Start.Line, field + ".columns", "is required: 1 to 20 paths, e.g. [source, content.model]");
         }
+        // Read every field before deciding, so each problem is reported even when the section cannot compile.
+        var max = reader.Int(node, "max", field + ".max", 1, 1000) ?? 100;
+        var removeOn = ReadActions(reader, node, field + ".remove_on");
         return key is null ? null : new TableSection
         {
-            Id = id, Title = title, From = from, Key = key, Columns = columns,
-            Max = reader.Int(node, "max", field + ".max", 1, 1000) ?? 100,
-            RemoveOn = ReadActions(reader, node, field + ".remove_on"),
+            Id = id, Title = title, From = from, Key = key, Columns = columns, Max = max, RemoveOn = removeOn,
         };
     }
 
     private static TimeseriesSection? ReadTimeseries(Reader reader, string field, YamlMappingNode node, string id, string title, List<Matcher> from)
     {
         var aggText = reader.Text(node, "agg", field + ".agg") ?? "last";
-        if (!s_aggregates.Contains(aggText))
+        Aggregate? agg = null;
+        if (s_aggregates.Contains(aggText))
         {
-            reader.Error(Reader.Child(node, "agg")!.Start.Line, field + ".agg", $"\"{aggText}\" is not one of {string.Join(", ", s_aggregates)}");
-            return null;
+            agg = Enum.Parse<Aggregate>(aggText, ignoreCase: true);
         }
-        var agg = Enum.Parse<Aggregate>(aggText, ignoreCase: true);
+        else
+        {
+            // Not returned at once: the other fields are still checked, so every problem is reported together.
+            reader.Error(Reader.Child(node, "agg")!.Start.Line, field + ".agg", $"\"{aggText}\" is not one of {string.Join(", ", s_aggregates)}");
+        }
         var value = reader.Path(node, "value", field + ".value");
-        if (agg != Aggregate.Count && Reader.Child(node, "value") is null)
+        if (agg is { } a && a != Aggregate.Count && Reader.Child(node, "value") is null)
         {
             reader.Error(node.Start.Line, field + ".value", $"is required for agg: {aggText}: the path of the number, e.g. content.current (only agg: count needs none)");
         }
@@ -111,7 +116,7 @@ public static partial class DefinitionLoader
             reader.Error(Reader.Child(node, "window")?.Start.Line ?? node.Start.Line, field + ".window",
                 "must hold 1 to 1000 buckets of at least 1s: widen bucket or narrow window");
         }
-        return new TimeseriesSection { Id = id, Title = title, From = from, Value = value, Bucket = bucket, Window = window, Agg = agg };
+        return agg is null ? null : new TimeseriesSection { Id = id, Title = title, From = from, Value = value, Bucket = bucket, Window = window, Agg = agg.Value };
     }
 
     private static DailySection ReadDaily(Reader reader, string field, YamlMappingNode node, string id, string title, List<Matcher> from)
@@ -141,12 +146,14 @@ public static partial class DefinitionLoader
             reader.Error(Reader.Child(node, "every")!.Start.Line, field + ".every", "must be at least 1s");
         }
         var key = reader.Path(node, "key", field + ".key") ?? ValuePath.TryParse("source", out _)!;
+        // Read every field before deciding, so each problem is reported even when the section cannot compile.
+        var grace = reader.Duration(node, "grace", field + ".grace");
+        var text = reader.Template(node, "text", field + ".text");
+        var maxSources = reader.Int(node, "max_sources", field + ".max_sources", 1, 10_000) ?? 200;
         return every is null ? null : new HeartbeatSection
         {
             Id = id, Title = title, From = from, Every = every.Value, Key = key,
-            Grace = reader.Duration(node, "grace", field + ".grace") ?? every.Value,
-            Text = reader.Template(node, "text", field + ".text"),
-            MaxSources = reader.Int(node, "max_sources", field + ".max_sources", 1, 10_000) ?? 200,
+            Grace = grace ?? every.Value, Text = text, MaxSources = maxSources,
         };
     }
 

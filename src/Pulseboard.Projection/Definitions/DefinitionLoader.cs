@@ -35,8 +35,18 @@ public static partial class DefinitionLoader
         var errors = new List<DefinitionError>();
         if (Directory.Exists(directory))
         {
+            var files = new Dictionary<string, string>(StringComparer.Ordinal); // id -> the file that defines it
             foreach (var path in Directory.GetFiles(directory).Where(IsDefinitionFile).Order(StringComparer.Ordinal))
             {
+                var file = System.IO.Path.GetFileName(path);
+                var id = System.IO.Path.GetFileNameWithoutExtension(path);
+                if (files.TryGetValue(id, out var first))
+                {
+                    // costs.yaml and costs.yml would both write caches/costs.json.
+                    errors.Add(new DefinitionError(file, 0, "", $"defines the dashboard \"{id}\" again, after {first}: keep one file per id (delete or rename {file})"));
+                    continue;
+                }
+                files.Add(id, file);
                 if (LoadFile(path, errors) is { } definition)
                 {
                     dashboards.Add(definition);
@@ -111,7 +121,11 @@ public static partial class DefinitionLoader
         {
             foreach (var (key, node) in sectionNodes.Children)
             {
-                var sectionId = ((YamlScalarNode)key).Value ?? "";
+                if (key is not YamlScalarNode { Value: { } sectionId })
+                {
+                    reader.Error(key.Start.Line, "sections", $"a section id must be a slug ({EventRules.SlugPattern}), not a list or a mapping");
+                    continue;
+                }
                 var field = $"sections.{sectionId}";
                 if (!EventRules.IsSlug(sectionId))
                 {

@@ -62,10 +62,51 @@ public readonly struct Value
         {
             JsonValueKind.String => _json.GetString()!,
             JsonValueKind.Null => "",
+            JsonValueKind.Object or JsonValueKind.Array => Compact(_json.GetRawText()),
             _ => _json.GetRawText(),
         },
         _ => "",
     };
+
+    /// <summary>
+    /// Drops the whitespace between tokens: the log stores content as the agent sent it (<c>{ "a" : 1 }</c>), and text
+    /// shows it compact. Strings, escapes included, stay as written.
+    /// </summary>
+    private static string Compact(string raw)
+    {
+        if (raw.AsSpan().IndexOfAny(" \t\r\n") < 0)
+        {
+            return raw;
+        }
+        var text = new System.Text.StringBuilder(raw.Length);
+        var inString = false;
+        for (var i = 0; i < raw.Length; i++)
+        {
+            var c = raw[i];
+            if (inString)
+            {
+                text.Append(c);
+                if (c == '\\' && i + 1 < raw.Length)
+                {
+                    text.Append(raw[++i]);
+                }
+                else if (c == '"')
+                {
+                    inString = false;
+                }
+            }
+            else if (c == '"')
+            {
+                inString = true;
+                text.Append(c);
+            }
+            else if (c is not (' ' or '\t' or '\r' or '\n'))
+            {
+                text.Append(c);
+            }
+        }
+        return text.ToString();
+    }
 
     /// <summary>Writes the value as JSON: strings as strings, numbers as numbers, JSON as it is; missing as null.</summary>
     public void WriteTo(Utf8JsonWriter writer)

@@ -28,6 +28,7 @@ public sealed class DailySection : SectionPlan
     private sealed class State(DailySection plan) : SectionState
     {
         private readonly SortedDictionary<DateOnly, double> _days = [];
+        private DateOnly _newest = DateOnly.MinValue;
 
         protected override bool Reduce(ProjectedEvent e)
         {
@@ -37,15 +38,19 @@ public sealed class DailySection : SectionPlan
                 return false;
             }
             var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(e.Timestamp, plan.TimeZone).DateTime);
-            if (_days.Count > 0 && day <= _days.Keys.Last().AddDays(-plan.Days))
+            if (_days.Count > 0 && day <= _newest.AddDays(-plan.Days))
             {
                 return false; // older than the days kept
             }
             _days[day] = _days.GetValueOrDefault(day) + add;
-            var cutoff = _days.Keys.Last().AddDays(-plan.Days);
-            while (_days.First().Key <= cutoff)
+            if (day > _newest)
             {
-                _days.Remove(_days.First().Key);
+                _newest = day;
+                var cutoff = _newest.AddDays(-plan.Days);
+                while (_days.Keys.First() is var oldest && oldest <= cutoff)
+                {
+                    _days.Remove(oldest);
+                }
             }
             return true;
         }
@@ -69,7 +74,9 @@ public sealed class DailySection : SectionPlan
         {
             foreach (var entry in cached.GetProperty("values").EnumerateArray())
             {
-                _days[DateOnly.ParseExact(entry[0].GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture)] = entry[1].GetDouble();
+                var day = DateOnly.ParseExact(entry[0].GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                _days[day] = entry[1].GetDouble();
+                _newest = day > _newest ? day : _newest;
             }
         }
     }

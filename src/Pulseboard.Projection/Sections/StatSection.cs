@@ -22,7 +22,7 @@ public sealed class StatSection : SectionPlan
 
     private sealed class State(StatSection plan) : SectionState
     {
-        private JsonElement _value;
+        private Value _value;
         private string? _text;
         private long _seq;
 
@@ -30,8 +30,7 @@ public sealed class StatSection : SectionPlan
         {
             if (plan.Value is { } path)
             {
-                var value = path.Read(e);
-                _value = Serialize(value);
+                _value = path.Read(e);
             }
             if (plan.Text is { } text)
             {
@@ -41,29 +40,12 @@ public sealed class StatSection : SectionPlan
             return true;
         }
 
-        private static JsonElement Serialize(Value value)
-        {
-            var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                value.WriteTo(writer);
-            }
-            return JsonElement.Parse(buffer.WrittenSpan);
-        }
-
         protected override void WriteData(Utf8JsonWriter writer)
         {
             if (plan.Value is not null)
             {
                 writer.WritePropertyName("value"u8);
-                if (_value.ValueKind == JsonValueKind.Undefined)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    _value.WriteTo(writer);
-                }
+                _value.WriteTo(writer);
             }
             if (plan.Text is not null)
             {
@@ -74,9 +56,9 @@ public sealed class StatSection : SectionPlan
 
         protected internal override void LoadData(JsonElement cached)
         {
-            if (cached.TryGetProperty("value", out var value))
+            if (cached.TryGetProperty("value", out var value) && value.ValueKind != JsonValueKind.Null)
             {
-                _value = value.Clone();
+                _value = Definitions.Value.Of(value.Clone());
             }
             if (cached.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String)
             {

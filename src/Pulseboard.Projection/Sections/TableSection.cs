@@ -28,7 +28,7 @@ public sealed class TableSection : SectionPlan
     /// <inheritdoc/>
     public override SectionState NewState() => new State(this);
 
-    private sealed record Row(string Key, JsonElement Cells, DateTimeOffset At);
+    private sealed record Row(string Key, Value[] Cells, DateTimeOffset At);
 
     private sealed class State(TableSection plan) : SectionState
     {
@@ -47,17 +47,12 @@ public sealed class TableSection : SectionPlan
             {
                 return true;
             }
-            var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);
-            using (var writer = new Utf8JsonWriter(buffer))
+            var cells = new Value[plan.Columns.Count];
+            for (var i = 0; i < cells.Length; i++)
             {
-                writer.WriteStartArray();
-                foreach (var column in plan.Columns)
-                {
-                    column.Read(e).WriteTo(writer);
-                }
-                writer.WriteEndArray();
+                cells[i] = plan.Columns[i].Read(e);
             }
-            _rows.Insert(0, new Row(text, JsonElement.Parse(buffer.WrittenSpan), e.Timestamp));
+            _rows.Insert(0, new Row(text, cells, e.Timestamp));
             if (_rows.Count > plan.Max)
             {
                 _rows.RemoveRange(plan.Max, _rows.Count - plan.Max);
@@ -78,8 +73,12 @@ public sealed class TableSection : SectionPlan
             {
                 writer.WriteStartObject();
                 writer.WriteString("key"u8, row.Key);
-                writer.WritePropertyName("cells"u8);
-                row.Cells.WriteTo(writer);
+                writer.WriteStartArray("cells"u8);
+                foreach (var cell in row.Cells)
+                {
+                    cell.WriteTo(writer);
+                }
+                writer.WriteEndArray();
                 WriteTime(writer, "at"u8, row.At);
                 writer.WriteEndObject();
             }
@@ -90,7 +89,9 @@ public sealed class TableSection : SectionPlan
         {
             foreach (var row in cached.GetProperty("rows").EnumerateArray())
             {
-                _rows.Add(new Row(row.GetProperty("key").GetString()!, row.GetProperty("cells").Clone(), row.GetProperty("at").GetDateTimeOffset()));
+                var cells = row.GetProperty("cells").EnumerateArray()
+                    .Select(c => c.ValueKind == JsonValueKind.Null ? Value.Missing : Value.Of(c.Clone())).ToArray();
+                _rows.Add(new Row(row.GetProperty("key").GetString()!, cells, row.GetProperty("at").GetDateTimeOffset()));
             }
         }
     }

@@ -94,4 +94,49 @@ public sealed class CliTests : IDisposable
             await tail.WaitForExitAsync();
         }
     }
+
+    [Fact]
+    public async Task Check_accepts_the_sample_dashboards()
+    {
+        var check = await RunAsync(null, "check", "--dashboards", Path.Combine(Repo.Root, "dashboards"));
+        Assert.Equal(0, check.Code);
+        Assert.Contains("9 definitions, no problems", check.Stderr, StringComparison.Ordinal);
+        Assert.Contains("ok  costs: Costs (6 sections:", check.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_prints_every_problem_with_file_line_and_field_and_exits_2()
+    {
+        using var dashboards = new TempDirectory();
+        File.WriteAllText(Path.Combine(dashboards.Path, "costs.yaml"), "title: Costs\nsections:\n  spend:\n    kind: timeseries\n    value: content.usd\n    agg: median\n");
+        File.WriteAllText(Path.Combine(dashboards.Path, "leads.yaml"), "sections:\n  new:\n    kind: gauge\n");
+        var check = await RunAsync(null, "check", "--dashboards", dashboards.Path);
+        Assert.Equal(2, check.Code);
+        Assert.Contains("costs.yaml:6 sections.spend.agg: \"median\" is not one of last, sum, avg, min, max, count", check.Stderr, StringComparison.Ordinal);
+        Assert.Contains("leads.yaml:3 sections.new.kind: \"gauge\" is not one of", check.Stderr, StringComparison.Ordinal);
+        Assert.Contains("2 problems in 2 of 2 definitions", check.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Project_once_writes_the_caches_and_rebuild_names_unknown_ids()
+    {
+        var dashboards = Path.Combine(Repo.Root, "dashboards");
+        var lines = """
+            {"dashboard":"costs","section":"alerts","action":"budget_exceeded","priority":"critical","content":{"category":"cloud","current":1250,"limit":1000}}
+            {"dashboard":"fleet","section":"models","action":"heartbeat","source":"llama-3","content":{"tokens_per_s":41.5}}
+            """;
+        Assert.Equal(0, (await RunAsync(lines, "emit")).Code);
+        var project = await RunAsync(null, "project", "--once", "--dashboards", dashboards);
+        Assert.Equal(0, project.Code);
+        Assert.Equal("2 events read, 2 applied, 9 cache writes; caches are at seq 2\n", project.Stdout);
+        var costs = File.ReadAllText(Path.Combine(_data.Path, "caches", "costs.json"));
+        Assert.Contains("\"text\":\"1250 of 1000 (cloud)\"", costs, StringComparison.Ordinal);
+        var again = await RunAsync(null, "project", "--once", "--dashboards", dashboards);
+        Assert.Equal("0 events read, 0 applied, 0 cache writes; caches are at seq 2\n", again.Stdout);
+        var rebuild = await RunAsync(null, "rebuild", "nope", "--dashboards", dashboards);
+        Assert.Equal(2, rebuild.Code);
+        Assert.Contains("No dashboard \"nope\"", rebuild.Stderr, StringComparison.Ordinal);
+        var costsOnly = await RunAsync(null, "rebuild", "costs", "--dashboards", dashboards);
+        Assert.Equal("2 events read, 1 applied, 1 cache writes; caches are at seq 2\n", costsOnly.Stdout);
+    }
 }
