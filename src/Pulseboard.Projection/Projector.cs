@@ -38,6 +38,8 @@ public sealed class Projector : IDisposable
     private readonly HashSet<string> _warnedOverBudget = new(StringComparer.Ordinal);
     private readonly List<LogRecord> _records = new(ReadBatch);
     private readonly HashSet<string> _writtenSinceCheckpoint = new(StringComparer.Ordinal);
+    private readonly List<(int Cache, int Section)> _candidates = [];
+    private SectionIndex? _index;
     private FolderLock? _lock;
     private LogCursor? _cursor;
     private long _checkpoint;
@@ -149,16 +151,7 @@ public sealed class Projector : IDisposable
             }
             foreach (var record in _records)
             {
-                var e = ProjectedEvent.Read(record);
-                var any = false;
-                foreach (var cache in _caches)
-                {
-                    if (e.Seq >= cache.Next)
-                    {
-                        any |= cache.Apply(e);
-                    }
-                }
-                applied += any ? 1 : 0;
+                applied += Apply(ProjectedEvent.Read(record)) ? 1 : 0;
             }
             events += _records.Count;
             progress?.Report(_cursor.Next - 1);
@@ -177,6 +170,24 @@ public sealed class Projector : IDisposable
         var result = new CycleResult(events, applied, written, _position);
         _options.OnCycle?.Invoke(result);
         return result;
+    }
+
+    /// <summary>Applies one event to every section that takes it, in caches that have not seen it; true when any took it.</summary>
+    private bool Apply(ProjectedEvent e)
+    {
+        _index ??= new SectionIndex(_caches);
+        _index.Candidates(e, _candidates);
+        var any = false;
+        foreach (var (c, section) in _candidates)
+        {
+            var cache = _caches[c];
+            if (e.Seq >= cache.Next && cache.ApplyTo(section, e))
+            {
+                cache.Applied(e); // the same for every section of this cache that takes the event
+                any = true;
+            }
+        }
+        return any;
     }
 
     /// <summary>
@@ -225,6 +236,7 @@ public sealed class Projector : IDisposable
                 _caches[i] = DashboardCache.Empty(_caches[i].Definition);
                 _caches[i].Next = 1;
             }
+
         }
     }
 

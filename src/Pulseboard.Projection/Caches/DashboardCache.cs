@@ -74,26 +74,24 @@ internal sealed class DashboardCache
         }
     }
 
-    /// <summary>Applies an event to every section that takes it; true when any did.</summary>
-    public bool Apply(ProjectedEvent e)
+    /// <summary>Applies an event to section <paramref name="section"/> if it takes it; true when it did.</summary>
+    /// <remarks>Call <see cref="Applied"/> once per event after its sections, when any took it.</remarks>
+    public bool ApplyTo(int section, ProjectedEvent e)
     {
-        var applied = false;
-        var sections = Definition.Sections;
-        for (var i = 0; i < sections.Count; i++)
+        if (!Definition.Sections[section].Takes(e))
         {
-            if (sections[i].Takes(e))
-            {
-                _states[i].Apply(e);
-                applied = true;
-            }
+            return false;
         }
-        if (applied)
-        {
-            Position = e.Seq;
-            LastUpdate = e.Received;
-            Dirty = true;
-        }
-        return applied;
+        _states[section].Apply(e);
+        return true;
+    }
+
+    /// <summary>Records that <paramref name="e"/> was applied: the cache's position moves to it.</summary>
+    public void Applied(ProjectedEvent e)
+    {
+        Position = e.Seq;
+        LastUpdate = e.Received;
+        Dirty = true;
     }
 
     public byte[] Serialize(DateTimeOffset generated)

@@ -18,6 +18,9 @@ public sealed class Glob
     /// <summary>The pattern as written.</summary>
     public string Pattern => _pattern;
 
+    /// <summary>True when the pattern has no wildcard: it matches exactly one value.</summary>
+    public bool IsLiteral => _literal;
+
     /// <summary>Whether <paramref name="value"/> matches.</summary>
     public bool IsMatch(ReadOnlySpan<char> value) =>
         _any || (_literal ? value.SequenceEqual(_pattern) : Match(_pattern, value));

@@ -9,15 +9,18 @@ public sealed class Matcher(Glob dashboard, Glob? section, Glob? action, Glob? s
     /// <summary>The dashboard glob.</summary>
     public Glob Dashboard { get; } = dashboard;
 
+    /// <summary>The action glob, when the matcher has one.</summary>
+    public Glob? Action { get; } = action;
+
     /// <summary>Whether <paramref name="e"/> matches.</summary>
     public bool IsMatch(ProjectedEvent e) =>
         Dashboard.IsMatch(e.Dashboard)
         && (section is null || section.IsMatch(e.Section))
-        && (action is null || action.IsMatch(e.Action))
+        && (Action is null || Action.IsMatch(e.Action))
         && (source is null || (e.Source is not null && source.IsMatch(e.Source)))
         && (priority is null || e.Priority >= priority);
 
     /// <summary>The matcher as YAML would write it, for the definition's hash and messages.</summary>
     public override string ToString() =>
-        $"{{dashboard:{Dashboard},section:{section},action:{action},source:{source},priority:{priority?.ToWire()}}}";
+        $"{{dashboard:{Dashboard},section:{section},action:{Action},source:{source},priority:{priority?.ToWire()}}}";
 }

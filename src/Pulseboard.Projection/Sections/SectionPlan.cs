@@ -15,7 +15,13 @@ public abstract class SectionPlan
     public required string Title { get; init; }
 
     /// <summary>Which events feed it; any match is enough.</summary>
-    public required IReadOnlyList<Matcher> From { get; init; }
+    public required IReadOnlyList<Matcher> From
+    {
+        get => _from;
+        init => _from = [.. value];
+    }
+
+    private readonly Matcher[] _from = [];
 
     /// <summary>The kind's name as written in a cache: <c>stat</c>, <c>counter</c>, ….</summary>
     public abstract string Kind { get; }
@@ -23,7 +29,7 @@ public abstract class SectionPlan
     /// <summary>Whether <paramref name="e"/> feeds this section.</summary>
     public bool Takes(ProjectedEvent e)
     {
-        foreach (var matcher in From)
+        foreach (var matcher in _from)
         {
             if (matcher.IsMatch(e))
             {
