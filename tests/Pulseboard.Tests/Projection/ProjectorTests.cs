@@ -219,6 +219,52 @@ public sealed partial class ProjectorTests : IDisposable
         await running;
     }
 
+    [Fact]
+    public async Task Events_for_a_dashboard_without_a_definition_still_feed_wildcard_sections()
+    {
+        await using var log = FileEventLog.Open(new FileEventLogOptions { DataDirectory = _data.Path, TimeProvider = _clock });
+        await log.AppendAsync([new Event { Dashboard = "side-project", Section = "ops", Action = "disk_full", Priority = Priority.Critical, Content = Event.ParseContent("""{"message":"disk 98% full"}""") }]);
+        using (var projector = Open(log))
+        {
+            projector.RunOnce(log);
+        }
+        var critical = Section(Caches()["command-center.json"], "critical").GetProperty("items")[0];
+        Assert.Equal("[side-project] disk_full: disk 98% full", critical.GetProperty("text").GetString());
+        Assert.False(File.Exists(Path.Combine(_data.Path, "caches", "side-project.json")));
+    }
+
+    [Fact]
+    public async Task A_cache_over_its_budget_is_written_and_warned_about_once()
+    {
+        await using var log = await LogWithAsync(300);
+        var logger = new ListLogger();
+        using var projector = Projector.Open(new ProjectorOptions
+        {
+            DataDirectory = _data.Path, DashboardsDirectory = SampleDashboards, TimeProvider = _clock, FsyncCaches = false,
+            CacheBudgetBytes = 2048, Logger = logger,
+        }, log);
+        projector.RunOnce(log);
+        await log.AppendAsync(Enumerable.Range(300, 300).Select(Traffic.Make).ToList());
+        projector.RunOnce(log);
+        var warnings = logger.Messages.Where(m => m.Contains("over the budget of 2048", StringComparison.Ordinal)).ToList();
+        Assert.Contains(warnings, m => m.StartsWith("Cache costs is ", StringComparison.Ordinal));
+        Assert.All(warnings.GroupBy(w => w.Split(' ')[1]), perCache => Assert.Single(perCache)); // costs was written twice, warned once
+        Assert.True(new FileInfo(Path.Combine(_data.Path, "caches", "costs.json")).Length > 2048);
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public List<string> Messages { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Messages.Add(formatter(state, exception));
+    }
+
     internal static void CopyLog(string from, string to)
     {
         Directory.CreateDirectory(Path.Combine(to, "events"));
