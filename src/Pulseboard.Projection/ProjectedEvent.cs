@@ -54,8 +54,11 @@ public sealed class ProjectedEvent
     /// <summary>The client id, if any.</summary>
     public string? Id { get; }
 
-    /// <summary>The content, parsed on first use.</summary>
+    /// <summary>The content, parsed on first use (paths read <see cref="RawContent"/> without parsing it).</summary>
     public JsonElement Content => _parsed ??= _content.IsEmpty ? default : JsonElement.Parse(_content.Span);
+
+    /// <summary>The content's JSON as stored; empty when the event had none.</summary>
+    public ReadOnlyMemory<byte> RawContent => _content;
 
     /// <summary>Reads a stored line.</summary>
     /// <exception cref="FormatException">The line is not a stored event.</exception>

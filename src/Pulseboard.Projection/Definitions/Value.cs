@@ -1,20 +1,27 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace Pulseboard.Projection.Definitions;
 
-/// <summary>A value read from an event: text, a number, or any JSON; or missing.</summary>
+/// <summary>
+/// A value read from an event: text, a number, or a JSON value as the bytes the agent sent (read without building a
+/// document); or missing.
+/// </summary>
 public readonly struct Value
 {
     private readonly string? _text;
-    private readonly JsonElement _json;
+    private readonly ReadOnlyMemory<byte> _json;
     private readonly double _number;
+    private readonly JsonTokenType _token;
     private readonly byte _kind; // 0 missing, 1 text, 2 number, 3 json
 
-    private Value(string? text, JsonElement json, double number, byte kind)
+    private Value(string? text, ReadOnlyMemory<byte> json, JsonTokenType token, double number, byte kind)
     {
         _text = text;
         _json = json;
+        _token = token;
         _number = number;
         _kind = kind;
     }
@@ -26,13 +33,28 @@ public readonly struct Value
     public bool Exists => _kind != 0;
 
     /// <summary>A text value.</summary>
-    public static Value Of(string text) => new(text, default, 0, 1);
+    public static Value Of(string text) => new(text, default, JsonTokenType.String, 0, 1);
 
     /// <summary>A number.</summary>
-    public static Value Of(long number) => new(null, default, number, 2);
+    public static Value Of(long number) => new(null, default, JsonTokenType.Number, number, 2);
 
-    /// <summary>A JSON value.</summary>
-    public static Value Of(JsonElement json) => new(null, json, 0, 3);
+    /// <summary>A JSON value (its bytes are copied).</summary>
+    public static Value Of(JsonElement json) =>
+        json.ValueKind == JsonValueKind.Undefined ? Missing : OfJson(JsonMarshal.GetRawUtf8Value(json).ToArray());
+
+    /// <summary>A JSON value from its UTF-8 bytes, which must hold exactly one valid value.</summary>
+    internal static Value OfJson(ReadOnlyMemory<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8.Span);
+        reader.Read();
+        return new Value(null, utf8, reader.TokenType, 0, 3);
+    }
+
+    /// <summary>
+    /// The same value holding its own copy of its JSON bytes, for a section that keeps it: a value read from an event
+    /// points into the log's read buffer, which must not live as long as a cache.
+    /// </summary>
+    public Value Own() => _kind == 3 ? new Value(null, _json.ToArray(), _token, 0, 3) : this;
 
     /// <summary>The value as a number: a JSON number, or text that is one (<c>"412"</c>, as models often write).</summary>
     public bool TryGetNumber(out double number)
@@ -44,10 +66,10 @@ public readonly struct Value
                 return true;
             case 1:
                 return double.TryParse(_text, NumberStyles.Float, CultureInfo.InvariantCulture, out number) && double.IsFinite(number);
-            case 3 when _json.ValueKind == JsonValueKind.Number:
-                return _json.TryGetDouble(out number) && double.IsFinite(number);
-            case 3 when _json.ValueKind == JsonValueKind.String:
-                return double.TryParse(_json.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out number) && double.IsFinite(number);
+            case 3 when _token == JsonTokenType.Number:
+                return double.TryParse(_json.Span, NumberStyles.Float, CultureInfo.InvariantCulture, out number) && double.IsFinite(number);
+            case 3 when _token == JsonTokenType.String:
+                return double.TryParse(JsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out number) && double.IsFinite(number);
             default:
                 return false;
         }
@@ -58,15 +80,22 @@ public readonly struct Value
     {
         1 => _text!,
         2 => _number.ToString(CultureInfo.InvariantCulture),
-        3 => _json.ValueKind switch
+        3 => _token switch
         {
-            JsonValueKind.String => _json.GetString()!,
-            JsonValueKind.Null => "",
-            JsonValueKind.Object or JsonValueKind.Array => Compact(_json.GetRawText()),
-            _ => _json.GetRawText(),
+            JsonTokenType.String => JsonString(),
+            JsonTokenType.Null => "",
+            JsonTokenType.StartObject or JsonTokenType.StartArray => Compact(Encoding.UTF8.GetString(_json.Span)),
+            _ => Encoding.UTF8.GetString(_json.Span),
         },
         _ => "",
     };
+
+    private string JsonString()
+    {
+        var reader = new Utf8JsonReader(_json.Span);
+        reader.Read();
+        return reader.GetString()!;
+    }
 
     /// <summary>
     /// Drops the whitespace between tokens: the log stores content as the agent sent it (<c>{ "a" : 1 }</c>), and text
@@ -116,7 +145,13 @@ public readonly struct Value
         {
             case 1: writer.WriteStringValue(_text); break;
             case 2: writer.WriteNumberValue(_number); break;
-            case 3: _json.WriteTo(writer); break;
+            case 3:
+                // Written once per cache write, not per event: re-encoded like every other value in the cache.
+                using (var document = JsonDocument.Parse(_json))
+                {
+                    document.RootElement.WriteTo(writer);
+                }
+                break;
             default: writer.WriteNullValue(); break;
         }
     }

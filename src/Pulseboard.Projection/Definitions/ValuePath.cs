@@ -14,12 +14,14 @@ public sealed class ValuePath
 
     private readonly string _root;
     private readonly string[] _segments;
+    private readonly byte[][] _utf8Segments; // compared with property names as bytes: no transcoding per event
 
     private ValuePath(string text, string root, string[] segments)
     {
         Text = text;
         _root = root;
         _segments = segments;
+        _utf8Segments = [.. segments.Select(System.Text.Encoding.UTF8.GetBytes)];
     }
 
     /// <summary>The path as written.</summary>
@@ -51,7 +53,7 @@ public sealed class ValuePath
     /// <summary>Reads the value from an event; <see cref="Value.Missing"/> when the path leads nowhere.</summary>
     public Value Read(ProjectedEvent e) => _root switch
     {
-        "content" => Walk(e.Content),
+        "content" => Walk(e.RawContent),
         "dashboard" => Value.Of(e.Dashboard),
         "section" => Value.Of(e.Section),
         "action" => Value.Of(e.Action),
@@ -62,23 +64,62 @@ public sealed class ValuePath
         _ => Value.Of(e.Seq),
     };
 
-    private Value Walk(JsonElement element)
+    /// <summary>Follows the segments through the content's bytes, without building a document.</summary>
+    private Value Walk(ReadOnlyMemory<byte> json)
     {
-        foreach (var segment in _segments)
+        if (json.IsEmpty)
         {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.Object when element.TryGetProperty(segment, out var child):
-                    element = child;
-                    break;
-                case JsonValueKind.Array when int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < element.GetArrayLength():
-                    element = element[index];
-                    break;
-                default:
-                    return Value.Missing;
-            }
+            return Value.Missing;
         }
-        return element.ValueKind == JsonValueKind.Undefined ? Value.Missing : Value.Of(element);
+        for (var i = 0; i < _segments.Length; i++)
+        {
+            var reader = new Utf8JsonReader(json.Span);
+            reader.Read();
+            var found = reader.TokenType switch
+            {
+                JsonTokenType.StartObject => FindProperty(ref reader, _utf8Segments[i]),
+                JsonTokenType.StartArray when int.TryParse(_segments[i], NumberStyles.None, CultureInfo.InvariantCulture, out var index) => FindItem(ref reader, index),
+                _ => false,
+            };
+            if (!found)
+            {
+                return Value.Missing;
+            }
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            json = json[start..(int)reader.BytesConsumed];
+        }
+        return Value.OfJson(json);
+    }
+
+    /// <summary>Moves the reader onto the value of property <paramref name="name"/> of the object it starts.</summary>
+    private static bool FindProperty(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var match = reader.ValueTextEquals(name);
+            reader.Read();
+            if (match)
+            {
+                return true;
+            }
+            reader.Skip();
+        }
+        return false;
+    }
+
+    /// <summary>Moves the reader onto item <paramref name="index"/> of the array it starts.</summary>
+    private static bool FindItem(ref Utf8JsonReader reader, int index)
+    {
+        for (var i = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; i++)
+        {
+            if (i == index)
+            {
+                return true;
+            }
+            reader.Skip();
+        }
+        return false;
     }
 
     /// <inheritdoc/>

@@ -39,7 +39,7 @@ public sealed class FeedSection : SectionPlan
             var key = plan.Key is { } path && path.Read(e) is { Exists: true } k ? k.ToText() : null;
             if (key is not null)
             {
-                _items.RemoveAll(i => i.Key == key);
+                RemoveKey(key);
                 if (plan.RemoveOn.Contains(e.Action))
                 {
                     return true;
@@ -51,6 +51,18 @@ public sealed class FeedSection : SectionPlan
                 _items.RemoveRange(plan.Max, _items.Count - plan.Max);
             }
             return true;
+        }
+
+        private void RemoveKey(string key)
+        {
+            for (var i = 0; i < _items.Count; i++)
+            {
+                if (_items[i].Key == key)
+                {
+                    _items.RemoveAt(i); // keys are unique in the list: an upsert removed any earlier one
+                    return;
+                }
+            }
         }
 
         protected override void WriteData(Utf8JsonWriter writer)

@@ -30,7 +30,7 @@ public sealed class StatSection : SectionPlan
         {
             if (plan.Value is { } path)
             {
-                _value = path.Read(e);
+                _value = path.Read(e).Own();
             }
             if (plan.Text is { } text)
             {

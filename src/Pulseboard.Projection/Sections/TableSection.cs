@@ -42,7 +42,11 @@ public sealed class TableSection : SectionPlan
                 return false;
             }
             var text = key.ToText();
-            _rows.RemoveAll(r => r.Key == text);
+            var index = _rows.FindIndex(r => r.Key == text);
+            if (index >= 0)
+            {
+                _rows.RemoveAt(index); // keys are unique in the list: an upsert removed any earlier one
+            }
             if (plan.RemoveOn.Contains(e.Action))
             {
                 return true;
@@ -50,7 +54,7 @@ public sealed class TableSection : SectionPlan
             var cells = new Value[plan.Columns.Count];
             for (var i = 0; i < cells.Length; i++)
             {
-                cells[i] = plan.Columns[i].Read(e);
+                cells[i] = plan.Columns[i].Read(e).Own();
             }
             _rows.Insert(0, new Row(text, cells, e.Timestamp));
             if (_rows.Count > plan.Max)
