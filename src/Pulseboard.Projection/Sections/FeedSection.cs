@@ -32,44 +32,25 @@ public sealed class FeedSection : SectionPlan
 
     private sealed class State(FeedSection plan) : SectionState
     {
-        private readonly List<Item> _items = []; // newest first
+        private readonly RecentList<Item> _items = new(plan.Max);
 
         protected override bool Reduce(ProjectedEvent e)
         {
             var key = plan.Key is { } path && path.Read(e) is { Exists: true } k ? k.ToText() : null;
-            if (key is not null)
+            if (key is not null && plan.RemoveOn.Contains(e.Action))
             {
-                RemoveKey(key);
-                if (plan.RemoveOn.Contains(e.Action))
-                {
-                    return true;
-                }
+                _items.Remove(key);
+                return true;
             }
-            _items.Insert(0, new Item(key, plan.Text.Render(e), e.Action, e.Priority, e.Source, e.Timestamp, e.Seq));
-            if (_items.Count > plan.Max)
-            {
-                _items.RemoveRange(plan.Max, _items.Count - plan.Max);
-            }
+            _items.AddNewest(key, new Item(key, plan.Text.Render(e), e.Action, e.Priority, e.Source, e.Timestamp, e.Seq));
             return true;
-        }
-
-        private void RemoveKey(string key)
-        {
-            for (var i = 0; i < _items.Count; i++)
-            {
-                if (_items[i].Key == key)
-                {
-                    _items.RemoveAt(i); // keys are unique in the list: an upsert removed any earlier one
-                    return;
-                }
-            }
         }
 
         protected override void WriteData(Utf8JsonWriter writer)
         {
             writer.WriteNumber("max"u8, plan.Max);
             writer.WriteStartArray("items"u8);
-            foreach (var item in _items)
+            foreach (var item in _items.NewestFirst)
             {
                 writer.WriteStartObject();
                 if (item.Key is not null)
@@ -95,8 +76,9 @@ public sealed class FeedSection : SectionPlan
             foreach (var item in cached.GetProperty("items").EnumerateArray())
             {
                 _ = PriorityNames.TryParse(System.Text.Encoding.UTF8.GetBytes(item.GetProperty("priority").GetString()!), out var priority);
-                _items.Add(new Item(
-                    item.TryGetProperty("key", out var key) ? key.GetString() : null,
+                var key = item.TryGetProperty("key", out var k) ? k.GetString() : null;
+                _items.AddOldest(key, new Item(
+                    key,
                     item.GetProperty("text").GetString()!,
                     item.GetProperty("action").GetString()!,
                     priority,

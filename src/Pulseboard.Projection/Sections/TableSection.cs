@@ -32,7 +32,7 @@ public sealed class TableSection : SectionPlan
 
     private sealed class State(TableSection plan) : SectionState
     {
-        private readonly List<Row> _rows = []; // most recently updated first
+        private readonly RecentList<Row> _rows = new(plan.Max);
 
         protected override bool Reduce(ProjectedEvent e)
         {
@@ -42,13 +42,9 @@ public sealed class TableSection : SectionPlan
                 return false;
             }
             var text = key.ToText();
-            var index = _rows.FindIndex(r => r.Key == text);
-            if (index >= 0)
-            {
-                _rows.RemoveAt(index); // keys are unique in the list: an upsert removed any earlier one
-            }
             if (plan.RemoveOn.Contains(e.Action))
             {
+                _rows.Remove(text);
                 return true;
             }
             var cells = new Value[plan.Columns.Count];
@@ -56,11 +52,7 @@ public sealed class TableSection : SectionPlan
             {
                 cells[i] = plan.Columns[i].Read(e).Own();
             }
-            _rows.Insert(0, new Row(text, cells, e.Timestamp));
-            if (_rows.Count > plan.Max)
-            {
-                _rows.RemoveRange(plan.Max, _rows.Count - plan.Max);
-            }
+            _rows.AddNewest(text, new Row(text, cells, e.Timestamp));
             return true;
         }
 
@@ -73,7 +65,7 @@ public sealed class TableSection : SectionPlan
             }
             writer.WriteEndArray();
             writer.WriteStartArray("rows"u8);
-            foreach (var row in _rows)
+            foreach (var row in _rows.NewestFirst)
             {
                 writer.WriteStartObject();
                 writer.WriteString("key"u8, row.Key);
@@ -95,7 +87,8 @@ public sealed class TableSection : SectionPlan
             {
                 var cells = row.GetProperty("cells").EnumerateArray()
                     .Select(c => c.ValueKind == JsonValueKind.Null ? Value.Missing : Value.Of(c.Clone())).ToArray();
-                _rows.Add(new Row(row.GetProperty("key").GetString()!, cells, row.GetProperty("at").GetDateTimeOffset()));
+                var key = row.GetProperty("key").GetString()!;
+                _rows.AddOldest(key, new Row(key, cells, row.GetProperty("at").GetDateTimeOffset()));
             }
         }
     }
