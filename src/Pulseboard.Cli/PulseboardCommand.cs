@@ -24,6 +24,7 @@ internal static class PulseboardCommand
         {
             data,
             dashboards,
+            ServeCommand.Create(data, dashboards),
             EmitCommand.Create(data),
             TailCommand.Create(data),
             ProjectCommand.CreateProject(data, dashboards),

@@ -20,7 +20,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
     [InlineData("fsync")]
     public async Task Every_acknowledged_event_survives_kill_9(string durability)
     {
-        var child = Path.Combine(AppContext.BaseDirectory, "Pulseboard.Tests.Child.dll");
+        var child = Child.Dll;
         var random = new Random(durability == "none" ? 17 : 23);
         var acknowledged = new Dictionary<string, long>();
         for (var round = 0; round < 5; round++)
@@ -56,7 +56,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
     public async Task A_second_process_is_refused_with_the_owners_pid_until_the_owner_dies()
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Pulseboard.Tests.Child.dll"), _data.Path, "lock", "none" })
+        foreach (var arg in new[] { Child.Dll, _data.Path, "lock", "none" })
         {
             start.ArgumentList.Add(arg);
         }

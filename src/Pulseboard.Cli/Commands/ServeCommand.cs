@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Pulseboard.Log;
+using Pulseboard.Server;
+
+namespace Pulseboard.Cli.Commands;
+
+/// <summary><c>pulseboard serve</c>: ingest over HTTP, the continuous projector, and the caches with ETags.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(Option<string> data, Option<string> dashboards)
+    {
+        var urls = new Option<string>("--urls") { Description = "Where to listen (loopback only for now)", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var durability = new Option<string>("--durability") { Description = "none (default: acknowledged once in the page cache) or fsync (on disk)", DefaultValueFactory = _ => "none" };
+        durability.AcceptOnlyFromAmong("none", "fsync");
+        var command = new Command("serve", "Serve: POST /api/events, the projector, GET /api/dashboards/{id}") { urls, durability };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var options = new ServerOptions
+            {
+                Urls = parsed.GetValue(urls)!,
+                DataDirectory = parsed.GetValue(data)!,
+                DashboardsDirectory = parsed.GetValue(dashboards)!,
+                Durability = parsed.GetValue(durability) == "fsync" ? Durability.Fsync : Durability.None,
+            };
+            Microsoft.AspNetCore.Builder.WebApplication app;
+            try
+            {
+                app = PulseboardServer.Build(options);
+            }
+            catch (Exception ex) when (ex is LogLockedException or LogCorruptException or InvalidOperationException)
+            {
+                await Console.Error.WriteLineAsync($"pulseboard serve: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
+            await using (app.ConfigureAwait(false))
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var address in PulseboardServer.Addresses(app))
+                {
+                    Console.WriteLine($"Pulseboard is listening on {address} (loopback only). POST events to {address}/api/events; caches at {address}/api/dashboards");
+                }
+                await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,175 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
+using Pulseboard.Log;
+
+namespace Pulseboard.Server.Ingest;
+
+/// <summary>What <c>POST /api/events</c> answers: how many were stored, which were refused, and the positions.</summary>
+/// <param name="Accepted">Events stored (duplicates of stored ids included).</param>
+/// <param name="Rejected">The events refused, by index, with the field and the fix.</param>
+/// <param name="First">The first position stored, 0 when none.</param>
+/// <param name="Last">The last position stored, 0 when none.</param>
+public sealed record IngestResponse(int Accepted, List<RejectedEvent> Rejected, long First, long Last);
+
+/// <summary><c>POST /api/events</c>: one event, a JSON array, or NDJSON.</summary>
+internal static class IngestEndpoints
+{
+    public static IEndpointRouteBuilder MapIngestEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/events", PostAsync);
+        return app;
+    }
+
+    private static async Task<IResult> PostAsync(HttpRequest request, IEventLog log, ServerOptions options, CancellationToken cancellationToken)
+    {
+        var kind = BodyKind(request.ContentType);
+        if (kind is null)
+        {
+            return Problems.Of(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type",
+                $"send application/json (one event or an array) or application/x-ndjson (one event per line), in UTF-8; got \"{request.ContentType}\"");
+        }
+        if (request.ContentLength > options.MaxBodyBytes)
+        {
+            return TooLarge(options);
+        }
+        byte[] rented;
+        int length;
+        try
+        {
+            (rented, length) = await ReadBodyAsync(request, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(options);
+        }
+        if (length < 0)
+        {
+            return TooLarge(options);
+        }
+        try
+        {
+            var body = rented.AsMemory(0, length);
+            if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+            {
+                return Problems.Of(StatusCodes.Status400BadRequest, "Not UTF-8", "the body is not valid UTF-8; send UTF-8 text");
+            }
+            var parsed = kind == "ndjson"
+                ? Batch.ParseNdjson(body, options.MaxEventsPerRequest, options.MaxEventBytes)
+                : Batch.ParseJson(body, options.MaxEventsPerRequest, options.MaxEventBytes);
+            if (parsed.BodyError is { } error)
+            {
+                return Problems.Of(error.StartsWith("more than", StringComparison.Ordinal) ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
+                    "Unreadable body", error);
+            }
+            return await AppendAsync(log, parsed, request.Query["durable"] == "true", cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static async Task<IResult> AppendAsync(IEventLog log, Batch.Parsed parsed, bool durable, CancellationToken cancellationToken)
+    {
+        var rejected = parsed.Rejected;
+        long first = 0, last = 0;
+        var accepted = 0;
+        if (parsed.Events.Count > 0)
+        {
+            var events = parsed.Events.ConvertAll(p => p.Event);
+            IReadOnlyList<AppendOutcome> outcomes;
+            try
+            {
+                outcomes = durable
+                    ? await log.AppendDurableAsync(events, cancellationToken).ConfigureAwait(false)
+                    : await log.AppendAsync(events, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LogWriteException ex)
+            {
+                return Problems.Of(ex.Faulted ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status507InsufficientStorage,
+                    "The event log cannot store events", ex.Message);
+            }
+            for (var i = 0; i < outcomes.Count; i++)
+            {
+                var outcome = outcomes[i];
+                if (outcome.Error is { } error)
+                {
+                    rejected.Add(new RejectedEvent(parsed.Events[i].Index, error.Field, error.Message));
+                    continue;
+                }
+                accepted++;
+                first = first == 0 ? outcome.Position : Math.Min(first, outcome.Position);
+                last = Math.Max(last, outcome.Position);
+            }
+        }
+        rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
+        if (accepted == 0)
+        {
+            var refused = rejected.Select(r => r.Index).Distinct().Count();
+            return Problems.Of(StatusCodes.Status400BadRequest, refused == 1 ? "The event is not valid" : "No event was valid",
+                refused == 1
+                    ? string.Join("; ", rejected.Select(r => r.Message))
+                    : $"{refused} events refused; each is listed under errors with its index, field and fix", rejected);
+        }
+        return TypedResults.Json(new IngestResponse(accepted, rejected, first, last), ServerJsonContext.Default.IngestResponse, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static IResult TooLarge(ServerOptions options) =>
+        Problems.Of(StatusCodes.Status413PayloadTooLarge, "Body too large",
+            $"the body is over {options.MaxBodyBytes} bytes; send the events in several requests");
+
+    /// <summary>"json", "ndjson", or null for a type (or charset) the server does not take.</summary>
+    private static string? BodyKind(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var type)
+            || (type.Charset.HasValue && !type.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+        return type.MediaType.Value?.ToLowerInvariant() switch
+        {
+            "application/json" => "json",
+            "application/x-ndjson" or "application/ndjson" or "application/jsonl" => "ndjson",
+            _ => null,
+        };
+    }
+
+    /// <summary>Reads the body into a pooled buffer; length -1 when it is over the cap.</summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpRequest request, long max, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(max + 1, Math.Max(request.ContentLength ?? 16 * 1024, 1024)));
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > max)
+                    {
+                        return (buffer, -1);
+                    }
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(max + 1, (long)buffer.Length * 2));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return (buffer, length > max ? -1 : length);
+                }
+                length += read;
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pulseboard.Log;
+using Pulseboard.Server.Hosting;
+using Pulseboard.Server.Ingest;
+using Pulseboard.Server.Serving;
+
+namespace Pulseboard.Server;
+
+/// <summary>Builds the server: Kestrel on loopback, the log writer, the continuous projector, and the HTTP stages.</summary>
+public static class PulseboardServer
+{
+    /// <summary>
+    /// Builds the server. The log is opened here, so a second writer fails before anything listens.
+    /// </summary>
+    /// <exception cref="LogLockedException">Another process writes the log.</exception>
+    /// <exception cref="InvalidOperationException">An address is not on loopback: without writer tokens (a later version) the server only listens there.</exception>
+    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        RequireLoopback(options.Urls);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1);
+        logging?.Invoke(builder.Logging);
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<CacheStore>();
+        builder.Services.AddHostedService<ProjectorService>();
+
+        var log = FileEventLog.Open(new FileEventLogOptions
+        {
+            DataDirectory = options.DataDirectory,
+            Durability = options.Durability,
+            MaxEventBytes = options.MaxEventBytes,
+        });
+        builder.Services.AddSingleton<IEventLog>(log);
+
+        var app = builder.Build();
+        app.UseStatusCodePages();
+        app.MapIngestEndpoints();
+        app.MapDashboardEndpoints();
+        app.MapMetaEndpoints();
+
+        var infoPath = Path.Combine(Path.GetFullPath(options.DataDirectory), "server.json");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = Addresses(app);
+            var url = addresses.Count > 0 ? addresses[0] : options.Urls;
+            File.WriteAllBytes(infoPath, JsonSerializer.SerializeToUtf8Bytes(new ServerInfo(url, Environment.ProcessId), ServerJsonContext.Default.ServerInfo));
+        });
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            File.Delete(infoPath);
+            log.DisposeAsync().AsTask().GetAwaiter().GetResult(); // after the last request and the projector: drains and fsyncs
+        });
+        return app;
+    }
+
+    /// <summary>The addresses the started server listens on (with the real port when it asked for port 0).</summary>
+    public static IReadOnlyList<string> Addresses(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+    }
+
+    private static void RequireLoopback(string urls)
+    {
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var host = Uri.TryCreate(url.Replace("*", "0.0.0.0", StringComparison.Ordinal).Replace("+", "0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri) ? uri.Host : url;
+            var loopback = host == "localhost" || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+            if (!loopback)
+            {
+                throw new InvalidOperationException(
+                    $"{url} is not a loopback address. Without writer tokens the server listens on loopback only (127.0.0.1, [::1], localhost); tokens come in a later version.");
+            }
+        }
+    }
+}

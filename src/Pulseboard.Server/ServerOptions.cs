@@ -1,0 +1,28 @@
+using Pulseboard.Log;
+
+namespace Pulseboard.Server;
+
+/// <summary>How <c>pulseboard serve</c> listens and where it keeps its data.</summary>
+public sealed class ServerOptions
+{
+    /// <summary>The address to listen on, as ASP.NET's <c>--urls</c>. Default <c>http://127.0.0.1:5080</c>.</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:5080";
+
+    /// <summary>The data folder: the log and the caches. Default <c>./data</c>.</summary>
+    public string DataDirectory { get; init; } = "./data";
+
+    /// <summary>The dashboard definitions. Default <c>./dashboards</c>.</summary>
+    public string DashboardsDirectory { get; init; } = "./dashboards";
+
+    /// <summary>When appends are acknowledged. Default <see cref="Durability.None"/> (<c>?durable=true</c> asks for an fsync).</summary>
+    public Durability Durability { get; init; } = Durability.None;
+
+    /// <summary>The largest request body accepted, in bytes. Default 8 MiB.</summary>
+    public long MaxBodyBytes { get; init; } = 8L * 1024 * 1024;
+
+    /// <summary>The most events in one request. Default 100,000.</summary>
+    public int MaxEventsPerRequest { get; init; } = 100_000;
+
+    /// <summary>The largest event, in bytes of JSON. Default 64 KiB.</summary>
+    public int MaxEventBytes { get; init; } = EventRules.DefaultMaxEventBytes;
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Pulseboard.Server.Serving;
+
+/// <summary>One line of <c>GET /api/dashboards</c>.</summary>
+/// <param name="Id">The dashboard's id.</param>
+/// <param name="Title">Its title.</param>
+/// <param name="LastUpdate">When the log received the last event applied to it.</param>
+/// <param name="Position">The seq of that event.</param>
+/// <param name="Url">Where its cache is.</param>
+public sealed record DashboardSummary(string Id, string Title, string? LastUpdate, long Position, string Url);
+
+/// <summary><c>GET /api/dashboards</c> and <c>GET /api/dashboards/{id}</c> (with ETag and 304).</summary>
+internal static class DashboardEndpoints
+{
+    public static IEndpointRouteBuilder MapDashboardEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/dashboards", (CacheStore caches) =>
+            TypedResults.Json(caches.All.Select(c => Summarize(c.Key, c.Value.Bytes)).ToList(), ServerJsonContext.Default.ListDashboardSummary));
+        app.MapGet("/api/dashboards/{id}", Get);
+        return app;
+    }
+
+    private static IResult Get(string id, HttpRequest request, HttpResponse response, CacheStore caches)
+    {
+        if (!EventRules.IsSlug(id))
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, "No such dashboard", $"{EventRules.Quote(id)} is not a dashboard id ({EventRules.SlugPattern})");
+        }
+        if (!caches.TryGet(id, out var cache))
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, "No such dashboard", $"there is no cache for {EventRules.Quote(id)} yet: add dashboards/{id}.yaml, or wait for its first event");
+        }
+        response.Headers.ETag = cache.ETag;
+        response.Headers.CacheControl = "no-cache";
+        if (request.Headers.IfNoneMatch.Contains(cache.ETag))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        return TypedResults.Bytes(cache.Bytes, "application/json");
+    }
+
+    private static DashboardSummary Summarize(string id, byte[] bytes)
+    {
+        using var document = JsonDocument.Parse(bytes);
+        var root = document.RootElement;
+        var title = root.TryGetProperty("title", out var t) ? t.GetString() ?? id : id;
+        var last = root.TryGetProperty("lastUpdate", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
+        var position = root.TryGetProperty("position", out var p) ? p.GetInt64() : 0;
+        return new DashboardSummary(id, title, last, position, $"/api/dashboards/{id}");
+    }
+}

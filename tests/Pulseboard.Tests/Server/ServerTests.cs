@@ -1,0 +1,228 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using Pulseboard.Server;
+using Pulseboard.Tests.Support;
+
+namespace Pulseboard.Tests.Server;
+
+/// <summary>The HTTP contract on a real Kestrel bound to 127.0.0.1 (port 0), with the sample dashboards.</summary>
+public sealed class ServerTests : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new();
+    private WebApplication _app = null!;
+    private HttpClient _http = null!;
+
+    private ServerOptions Options => new()
+    {
+        Urls = "http://127.0.0.1:0",
+        DataDirectory = _data.Path,
+        DashboardsDirectory = Path.Combine(Repo.Root, "dashboards"),
+        MaxBodyBytes = 64 * 1024,
+        MaxEventsPerRequest = 50,
+    };
+
+    public async Task InitializeAsync()
+    {
+        _app = PulseboardServer.Build(Options, logging => logging.ClearProviders());
+        await _app.StartAsync();
+        _http = new HttpClient { BaseAddress = new Uri(PulseboardServer.Addresses(_app)[0]) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _data.Dispose();
+    }
+
+    private Task<HttpResponseMessage> PostAsync(string body, string contentType = "application/json", string path = "/api/events") =>
+        _http.PostAsync(path, new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue(contentType)));
+
+    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    /// <summary>Waits, with a bound, until the cache of <paramref name="id"/> holds <paramref name="position"/>.</summary>
+    private async Task<JsonElement> CacheAtAsync(string id, long position)
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var response = await _http.GetAsync($"/api/dashboards/{id}", bound.Token);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var cache = await JsonAsync(response);
+                if (cache.GetProperty("position").GetInt64() >= position)
+                {
+                    return cache;
+                }
+            }
+            await Task.Yield();
+        }
+    }
+
+    private const string Alert = """{"dashboard":"costs","section":"alerts","action":"budget_exceeded","priority":"critical","content":{"category":"cloud","current":1250,"limit":1000}}""";
+
+    [Fact]
+    public async Task One_event_is_accepted_and_reaches_its_caches()
+    {
+        var response = await PostAsync(Alert);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var answer = await JsonAsync(response);
+        Assert.Equal(1, answer.GetProperty("accepted").GetInt32());
+        Assert.Equal(1, answer.GetProperty("first").GetInt64());
+        Assert.Equal(0, answer.GetProperty("rejected").GetArrayLength());
+        var costs = await CacheAtAsync("costs", 1);
+        Assert.Equal("1250 of 1000 (cloud)", costs.GetProperty("sections").GetProperty("budget").GetProperty("text").GetString());
+        await CacheAtAsync("command-center", 1);
+    }
+
+    [Fact]
+    public async Task In_a_batch_valid_events_are_stored_and_bad_ones_named_by_index_and_field()
+    {
+        var response = await PostAsync($$"""[{{Alert}}, {"dashboard":"../etc","section":"a","action":"b"}, {{Alert}}, {"dashboard":"a","section":"b","action":"c","colour":1}]""");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var answer = await JsonAsync(response);
+        Assert.Equal((2, 1L, 2L), (answer.GetProperty("accepted").GetInt32(), answer.GetProperty("first").GetInt64(), answer.GetProperty("last").GetInt64()));
+        var rejected = answer.GetProperty("rejected").EnumerateArray().Select(r => (r.GetProperty("index").GetInt32(), r.GetProperty("field").GetString())).ToList();
+        Assert.Equal([(1, "dashboard"), (3, "colour")], rejected);
+    }
+
+    [Fact]
+    public async Task Ndjson_is_one_event_per_line_and_durable_waits_for_the_fsync()
+    {
+        var response = await PostAsync($"{Alert}\n\n{Alert}\r\n{Alert}\n", "application/x-ndjson", "/api/events?durable=true");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(3, (await JsonAsync(response)).GetProperty("accepted").GetInt32());
+    }
+
+    [Fact]
+    public async Task No_valid_event_is_a_400_problem_listing_each()
+    {
+        var response = await PostAsync("""[{"dashboard":"Costs","section":"a","action":"b"},{"section":"a","action":"b"}]""");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var problem = await JsonAsync(response);
+        Assert.Equal([0, 1], problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("index").GetInt32()));
+        Assert.Contains("dashboard: \"Costs\" is not a slug", problem.GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("text/plain", HttpStatusCode.UnsupportedMediaType, "send application/json")]
+    [InlineData("application/json; charset=iso-8859-1", HttpStatusCode.UnsupportedMediaType, "in UTF-8")]
+    public async Task Other_content_types_are_415(string contentType, HttpStatusCode status, string detail)
+    {
+        var request = new ByteArrayContent(Encoding.UTF8.GetBytes(Alert));
+        request.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        var response = await _http.PostAsync("/api/events", request);
+        Assert.Equal(status, response.StatusCode);
+        Assert.Contains(detail, (await JsonAsync(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"dashboard":"a",""", "malformed JSON at byte")]
+    [InlineData("""[{"dashboard":"a"},""", "malformed JSON at byte")]
+    [InlineData("""42""", "must be a JSON object or array")]
+    [InlineData("""   """, "the body is empty")]
+    [InlineData("""[]""", "the array is empty")]
+    public async Task Unreadable_bodies_are_400_with_what_to_fix(string body, string detail)
+    {
+        var response = await PostAsync(body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(detail, (await JsonAsync(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Too_large_a_body_or_too_many_events_is_413()
+    {
+        var big = await PostAsync($$"""{"dashboard":"a","section":"b","action":"c","content":"{{new string('x', 70 * 1024)}}"}""");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
+        var many = await PostAsync("[" + string.Join(",", Enumerable.Repeat(Alert, 51)) + "]");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, many.StatusCode);
+        Assert.Contains("more than 50 events", (await JsonAsync(many)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_is_400()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Alert);
+        bytes[20] = 0xC3;
+        bytes[21] = 0x28;
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var response = await _http.PostAsync("/api/events", content);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not valid UTF-8", (await JsonAsync(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cache_comes_with_an_etag_and_revalidates_with_304()
+    {
+        await PostAsync(Alert);
+        await CacheAtAsync("costs", 1);
+        var first = await _http.GetAsync("/api/dashboards/costs");
+        var etag = first.Headers.ETag!;
+        var again = new HttpRequestMessage(HttpMethod.Get, "/api/dashboards/costs");
+        again.Headers.IfNoneMatch.Add(etag);
+        var revalidated = await _http.SendAsync(again);
+        Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
+        Assert.Empty(await revalidated.Content.ReadAsByteArrayAsync());
+        await PostAsync(Alert);
+        await CacheAtAsync("costs", 2);
+        var changed = new HttpRequestMessage(HttpMethod.Get, "/api/dashboards/costs");
+        changed.Headers.IfNoneMatch.Add(etag);
+        var fresh = await _http.SendAsync(changed);
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        Assert.NotEqual(etag, fresh.Headers.ETag);
+    }
+
+    [Theory]
+    [InlineData("/api/dashboards/Costs")]
+    [InlineData("/api/dashboards/..%2F..%2Fetc%2Fpasswd")]
+    [InlineData("/api/dashboards/no-such-board")]
+    public async Task Unknown_or_hostile_ids_are_404(string path)
+    {
+        var response = await _http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Markup_in_an_event_is_stored_and_served_as_escaped_text()
+    {
+        await PostAsync("""{"dashboard":"mindminer","section":"leads","action":"new_inquiry","content":{"id":"x","from":"<script>alert(1)</script>","message":"<img src=x onerror=alert(2)>"}}""");
+        await CacheAtAsync("mindminer", 1);
+        var raw = await _http.GetStringAsync("/api/dashboards/mindminer");
+        Assert.DoesNotContain("<script>", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", raw, StringComparison.Ordinal);
+        var item = JsonDocument.Parse(raw).RootElement.GetProperty("sections").GetProperty("leads").GetProperty("items")[0];
+        Assert.Equal("<script>alert(1)</script>: <img src=x onerror=alert(2)>", item.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Health_schema_and_the_dashboard_list_answer()
+    {
+        var health = await JsonAsync(await _http.GetAsync("/healthz"));
+        Assert.Equal("ok", health.GetProperty("status").GetString());
+        var schema = await _http.GetAsync("/schema/event.json");
+        Assert.Equal("application/schema+json", schema.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(EventSchema.Utf8.ToArray(), await schema.Content.ReadAsByteArrayAsync());
+        await PostAsync(Alert);
+        await CacheAtAsync("costs", 1);
+        var list = await JsonAsync(await _http.GetAsync("/api/dashboards"));
+        Assert.Equal(9, list.GetArrayLength());
+        Assert.Contains(list.EnumerateArray(), d => d.GetProperty("id").GetString() == "costs" && d.GetProperty("position").GetInt64() == 1);
+        Assert.True(File.Exists(Path.Combine(_data.Path, "server.json")));
+    }
+
+    [Fact]
+    public void Asked_to_listen_off_loopback_it_refuses_to_start()
+    {
+        using var other = new TempDirectory();
+        var error = Assert.Throws<InvalidOperationException>(() => PulseboardServer.Build(new ServerOptions { Urls = "http://0.0.0.0:0", DataDirectory = other.Path }));
+        Assert.Contains("not a loopback address", error.Message, StringComparison.Ordinal);
+    }
+}
