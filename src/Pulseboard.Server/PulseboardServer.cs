@@ -48,6 +48,7 @@ public static class PulseboardServer
         app.UseStatusCodePages();
         app.MapIngestEndpoints();
         app.MapDashboardEndpoints();
+        app.MapStreamEndpoints();
         app.MapMetaEndpoints();
 
         var infoPath = Path.Combine(Path.GetFullPath(options.DataDirectory), "server.json");

@@ -23,6 +23,9 @@ public sealed class ServerOptions
     /// <summary>The most events in one request. Default 100,000.</summary>
     public int MaxEventsPerRequest { get; init; } = 100_000;
 
+    /// <summary>How often an idle Server-Sent Events stream sends a comment, so proxies keep it open. Default 15 s.</summary>
+    public TimeSpan SseKeepAlive { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The largest event, in bytes of JSON. Default 64 KiB.</summary>
     public int MaxEventBytes { get; init; } = EventRules.DefaultMaxEventBytes;
 }

@@ -4,11 +4,13 @@ using Pulseboard.Projection.Caches;
 
 namespace Pulseboard.Server.Serving;
 
-/// <summary>One cache as served: its bytes and its ETag, computed once when the file changed.</summary>
-/// <param name="Bytes">The cache file's bytes.</param>
+/// <summary>One cache as served: its bytes, ETag and Server-Sent Events frame, computed once when the file changed.</summary>
+/// <param name="Bytes">The cache file's bytes (one line of JSON).</param>
 /// <param name="ETag">A strong validator: a hash of the bytes, quoted.</param>
 /// <param name="Written">The file's write time, to notice a change.</param>
-internal sealed record ServedCache(byte[] Bytes, string ETag, DateTime Written);
+/// <param name="Position">The cache's position: the SSE event id.</param>
+/// <param name="Frame">The SSE frame every stream of this dashboard sends: <c>id</c>, <c>event: cache</c>, one <c>data</c> line.</param>
+internal sealed record ServedCache(byte[] Bytes, string ETag, DateTime Written, long Position, byte[] Frame);
 
 /// <summary>
 /// The caches in memory, reloaded from <c>caches/&lt;id&gt;.json</c> after each projector cycle, so a request costs
@@ -18,13 +20,61 @@ internal sealed class CacheStore(ServerOptions options)
 {
     private readonly string _directory = CacheFiles.Directory(options.DataDirectory);
     private readonly ConcurrentDictionary<string, ServedCache> _caches = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new(StringComparer.Ordinal);
 
     /// <summary>Raised with the ids whose cache changed, after <see cref="Refresh"/>.</summary>
     public event Action<IReadOnlyList<string>>? Changed;
 
     public bool TryGet(string id, out ServedCache cache) => _caches.TryGetValue(id, out cache!);
 
+    /// <summary>Completes when the cache of <paramref name="id"/> next changes.</summary>
+    public Task ChangedAsync(string id) =>
+        _signals.GetOrAdd(id, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
     public IEnumerable<KeyValuePair<string, ServedCache>> All => _caches.OrderBy(c => c.Key, StringComparer.Ordinal);
+
+    private static long Position(byte[] bytes)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(bytes);
+            return document.RootElement.TryGetProperty("position", out var p) ? p.GetInt64() : 0;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// One SSE frame: the cache is one line of JSON (the writer never breaks lines, and strings escape newlines), so
+    /// a single <c>data:</c> field carries it and nothing in it can start another field.
+    /// </summary>
+    private static byte[] Frame(long position, byte[] json)
+    {
+        if (json.AsSpan().IndexOfAny((byte)'\n', (byte)'\r') >= 0)
+        {
+            json = Compact(json); // a cache file edited by hand: one line again
+        }
+        var head = System.Text.Encoding.ASCII.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"id: {position}\nevent: cache\ndata: "));
+        var frame = new byte[head.Length + json.Length + 2];
+        head.CopyTo(frame, 0);
+        json.CopyTo(frame, head.Length);
+        frame[^2] = (byte)'\n';
+        frame[^1] = (byte)'\n';
+        return frame;
+    }
+
+    private static byte[] Compact(byte[] json)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(json.Length);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            document.RootElement.WriteTo(writer);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
 
     /// <summary>Reloads every cache file whose write time moved.</summary>
     public void Refresh()
@@ -47,8 +97,13 @@ internal sealed class CacheStore(ServerOptions options)
             {
                 continue; // replaced while we looked: the next refresh takes the new one
             }
-            _caches[id] = new ServedCache(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", written);
+            var position = Position(bytes);
+            _caches[id] = new ServedCache(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", written, position, Frame(position, bytes));
             changed.Add(id);
+            if (_signals.TryRemove(id, out var signal))
+            {
+                signal.TrySetResult();
+            }
         }
         if (changed.Count > 0)
         {

@@ -23,6 +23,7 @@ public sealed class ServerTests : IAsyncLifetime
         DashboardsDirectory = Path.Combine(Repo.Root, "dashboards"),
         MaxBodyBytes = 64 * 1024,
         MaxEventsPerRequest = 50,
+        SseKeepAlive = TimeSpan.FromMilliseconds(200),
     };
 
     public async Task InitializeAsync()
@@ -216,6 +217,68 @@ public sealed class ServerTests : IAsyncLifetime
         Assert.Equal(9, list.GetArrayLength());
         Assert.Contains(list.EnumerateArray(), d => d.GetProperty("id").GetString() == "costs" && d.GetProperty("position").GetInt64() == 1);
         Assert.True(File.Exists(Path.Combine(_data.Path, "server.json")));
+    }
+
+    [Fact]
+    public async Task The_stream_sends_the_cache_on_every_change_as_one_line_frames()
+    {
+        await PostAsync(Alert);
+        var first = await CacheAtAsync("costs", 1);
+        using var response = await _http.GetAsync("/api/dashboards/costs/stream", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.Equal("retry: 3000", await reader.ReadLineAsync(bound.Token));
+        Assert.Equal("", await reader.ReadLineAsync(bound.Token));
+        Assert.Equal(("id: 1", "event: cache"), (await reader.ReadLineAsync(bound.Token), await reader.ReadLineAsync(bound.Token)));
+        var data = await reader.ReadLineAsync(bound.Token);
+        Assert.Equal("data: " + first.GetRawText(), data);
+        Assert.Equal("", await reader.ReadLineAsync(bound.Token));
+
+        await PostAsync("""{"dashboard":"costs","section":"alerts","action":"budget_warning","content":{"category":"gpu","current":"line\nbreak","limit":1}}""");
+        var next = await NextFrameAsync(reader, bound.Token);
+        Assert.Equal("id: 2", next[0]);
+        Assert.Equal(3, next.Count); // id, event, one data line: the newline in the event stayed escaped
+        Assert.Contains("line\\nbreak", next[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reconnect_with_the_last_event_id_waits_for_the_next_change()
+    {
+        await PostAsync(Alert);
+        await CacheAtAsync("costs", 1);
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/dashboards/costs/stream");
+        request.Headers.Add("Last-Event-ID", "1");
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.Equal("retry: 3000", await reader.ReadLineAsync(bound.Token));
+        Assert.Equal("", await reader.ReadLineAsync(bound.Token));
+        Assert.Equal(": keepalive", await reader.ReadLineAsync(bound.Token)); // nothing new: only the keep-alive comment
+        Assert.Equal("", await reader.ReadLineAsync(bound.Token));
+        await PostAsync(Alert);
+        var next = await NextFrameAsync(reader, bound.Token);
+        Assert.Equal("id: 2", next[0]);
+    }
+
+    /// <summary>The next frame's lines, skipping keep-alive comments.</summary>
+    private static async Task<List<string>> NextFrameAsync(StreamReader reader, CancellationToken token)
+    {
+        var lines = new List<string>();
+        while (await reader.ReadLineAsync(token) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                if (lines.Count > 0 && !lines[0].StartsWith(':'))
+                {
+                    return lines;
+                }
+                lines.Clear();
+                continue;
+            }
+            lines.Add(line);
+        }
+        return lines;
     }
 
     [Fact]

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+
+namespace Pulseboard.Server.Serving;
+
+/// <summary>
+/// <c>GET /api/dashboards/{id}/stream</c>: Server-Sent Events, the whole cache on every change. The event id is the
+/// cache's position; a reconnect that sends <c>Last-Event-ID</c> equal to it gets nothing until the next change.
+/// </summary>
+/// <remarks>
+/// Frames are built once per change (<see cref="ServedCache.Frame"/>) and the same bytes go to every client, so a
+/// thousand browsers on one dashboard cost one serialization. Written by hand, not with
+/// <c>TypedResults.ServerSentEvents</c>, so the bytes on the wire are exactly the golden-tested ones.
+/// </remarks>
+internal static class StreamEndpoints
+{
+    private static readonly byte[] s_keepAlive = ": keepalive\n\n"u8.ToArray();
+    private static readonly byte[] s_retry = "retry: 3000\n\n"u8.ToArray();
+
+    public static IEndpointRouteBuilder MapStreamEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/dashboards/{id}/stream", StreamAsync);
+        return app;
+    }
+
+    private static async Task<IResult> StreamAsync(string id, HttpContext context, CacheStore caches, ServerOptions options, IHostApplicationLifetime lifetime)
+    {
+        if (!EventRules.IsSlug(id) || !caches.TryGet(id, out var cache))
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, "No such dashboard", $"no cache for {EventRules.Quote(id)}; the dashboards are listed at /api/dashboards");
+        }
+        var response = context.Response;
+        // A stream ends when its client goes or the server stops: open streams never hold up a shutdown.
+        using var ends = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var aborted = ends.Token;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no"; // nginx: do not buffer the stream
+        await response.Body.WriteAsync(s_retry, aborted).ConfigureAwait(false);
+        var sent = long.TryParse(context.Request.Headers["Last-Event-ID"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var last) ? last : -1;
+        try
+        {
+            while (!aborted.IsCancellationRequested)
+            {
+                var changed = caches.ChangedAsync(id);
+                caches.TryGet(id, out cache);
+                if (cache.Position != sent)
+                {
+                    await response.Body.WriteAsync(cache.Frame, aborted).ConfigureAwait(false);
+                    sent = cache.Position;
+                }
+                await response.Body.FlushAsync(aborted).ConfigureAwait(false);
+                try
+                {
+                    await changed.WaitAsync(options.SseKeepAlive, aborted).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    await response.Body.WriteAsync(s_keepAlive, aborted).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client went away.
+        }
+        return TypedResults.Empty;
+    }
+}
