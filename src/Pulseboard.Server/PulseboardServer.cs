@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pulseboard.Log;
+using Pulseboard.Server.Auth;
 using Pulseboard.Server.Hosting;
 using Pulseboard.Server.Ingest;
 using Pulseboard.Server.Serving;
@@ -21,11 +22,23 @@ public static class PulseboardServer
     /// Builds the server. The log is opened here, so a second writer fails before anything listens.
     /// </summary>
     /// <exception cref="LogLockedException">Another process writes the log.</exception>
-    /// <exception cref="InvalidOperationException">An address is not on loopback: without writer tokens (a later version) the server only listens there.</exception>
+    /// <exception cref="InvalidOperationException">An address is not on loopback and there are no tokens, or the tokens are malformed.</exception>
     public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        RequireLoopback(options.Urls);
+        Tokens tokens;
+        try
+        {
+            tokens = options.TokensJson is null ? Tokens.None : Tokens.Parse(options.TokensJson, options.TokensOrigin);
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidOperationException(ex.Message, ex);
+        }
+        if (!tokens.Any)
+        {
+            RequireLoopback(options.Urls);
+        }
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1);
@@ -33,6 +46,7 @@ public static class PulseboardServer
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(tokens);
         builder.Services.AddSingleton<CacheStore>();
         builder.Services.AddHostedService<ProjectorService>();
 
@@ -43,6 +57,7 @@ public static class PulseboardServer
             MaxEventBytes = options.MaxEventBytes,
         });
         builder.Services.AddSingleton<IEventLog>(log);
+        builder.Services.AddSingleton(_ => new LogOwner(log)); // disposed with the container: after Kestrel and the projector stopped
 
         var app = builder.Build();
         app.UseStatusCodePages();
@@ -58,11 +73,8 @@ public static class PulseboardServer
             var url = addresses.Count > 0 ? addresses[0] : options.Urls;
             File.WriteAllBytes(infoPath, JsonSerializer.SerializeToUtf8Bytes(new ServerInfo(url, Environment.ProcessId), ServerJsonContext.Default.ServerInfo));
         });
-        app.Lifetime.ApplicationStopped.Register(() =>
-        {
-            File.Delete(infoPath);
-            log.DisposeAsync().AsTask().GetAwaiter().GetResult(); // after the last request and the projector: drains and fsyncs
-        });
+        app.Lifetime.ApplicationStopped.Register(() => File.Delete(infoPath));
+        app.Services.GetRequiredService<LogOwner>();
         return app;
     }
 
@@ -82,8 +94,14 @@ public static class PulseboardServer
             if (!loopback)
             {
                 throw new InvalidOperationException(
-                    $"{url} is not a loopback address. Without writer tokens the server listens on loopback only (127.0.0.1, [::1], localhost); tokens come in a later version.");
+                    $"{url} is not a loopback address. Without tokens the server listens on loopback only (127.0.0.1, [::1], localhost): give --tokens FILE (or PULSEBOARD_TOKENS) to listen elsewhere.");
             }
         }
+    }
+
+    /// <summary>Disposes the log (drains and fsyncs it, releases its lock) when the server's services are disposed.</summary>
+    private sealed class LogOwner(FileEventLog log) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => log.DisposeAsync();
     }
 }

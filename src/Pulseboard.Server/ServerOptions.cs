@@ -23,6 +23,15 @@ public sealed class ServerOptions
     /// <summary>The most events in one request. Default 100,000.</summary>
     public int MaxEventsPerRequest { get; init; } = 100_000;
 
+    /// <summary>
+    /// The bearer tokens as JSON (see <c>Tokens</c>): <c>[{"name", "token", "dashboards": [globs], "read"}]</c>. Null
+    /// for none: then the server listens on loopback only. Default null.
+    /// </summary>
+    public string? TokensJson { get; init; }
+
+    /// <summary>Where <see cref="TokensJson"/> came from, for messages (a file name, or <c>PULSEBOARD_TOKENS</c>).</summary>
+    public string TokensOrigin { get; init; } = "tokens";
+
     /// <summary>How often an idle Server-Sent Events stream sends a comment, so proxies keep it open. Default 15 s.</summary>
     public TimeSpan SseKeepAlive { get; init; } = TimeSpan.FromSeconds(15);
 

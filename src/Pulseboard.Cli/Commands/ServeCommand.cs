@@ -13,11 +13,30 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Where to listen (loopback only for now)", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var durability = new Option<string>("--durability") { Description = "none (default: acknowledged once in the page cache) or fsync (on disk)", DefaultValueFactory = _ => "none" };
         durability.AcceptOnlyFromAmong("none", "fsync");
-        var command = new Command("serve", "Serve: POST /api/events, the projector, GET /api/dashboards/{id}") { urls, durability };
+        var tokens = new Option<string?>("--tokens") { Description = "A JSON file of bearer tokens (or set PULSEBOARD_TOKENS); needed to listen off loopback" };
+        var command = new Command("serve", "Serve: POST /api/events, the projector, GET /api/dashboards/{id}") { urls, durability, tokens };
         command.SetAction(async (parsed, cancellationToken) =>
         {
+            string? tokensJson = null;
+            var origin = "PULSEBOARD_TOKENS";
+            if (parsed.GetValue(tokens) is { } file)
+            {
+                if (!File.Exists(file))
+                {
+                    await Console.Error.WriteLineAsync($"pulseboard serve: --tokens {file}: no such file").ConfigureAwait(false);
+                    return ExitCodes.BadInput;
+                }
+                tokensJson = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
+                origin = file;
+            }
+            else
+            {
+                tokensJson = Environment.GetEnvironmentVariable("PULSEBOARD_TOKENS") is { Length: > 0 } env ? env : null;
+            }
             var options = new ServerOptions
             {
+                TokensJson = tokensJson,
+                TokensOrigin = origin,
                 Urls = parsed.GetValue(urls)!,
                 DataDirectory = parsed.GetValue(data)!,
                 DashboardsDirectory = parsed.GetValue(dashboards)!,
@@ -38,7 +57,7 @@ internal static class ServeCommand
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var address in PulseboardServer.Addresses(app))
                 {
-                    Console.WriteLine($"Pulseboard is listening on {address} (loopback only). POST events to {address}/api/events; caches at {address}/api/dashboards");
+                    Console.WriteLine($"Pulseboard is listening on {address}{(tokensJson is null ? " (loopback only, no tokens)" : "")}. POST events to {address}/api/events; caches at {address}/api/dashboards");
                 }
                 await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Net.Http.Headers;
 using Pulseboard.Log;
+using Pulseboard.Server.Auth;
 
 namespace Pulseboard.Server.Ingest;
 
@@ -24,8 +25,12 @@ internal static class IngestEndpoints
         return app;
     }
 
-    private static async Task<IResult> PostAsync(HttpRequest request, IEventLog log, ServerOptions options, CancellationToken cancellationToken)
+    private static async Task<IResult> PostAsync(HttpRequest request, IEventLog log, ServerOptions options, Tokens tokens, CancellationToken cancellationToken)
     {
+        if (Access.Writer(request, tokens, out var grant) is { } denied)
+        {
+            return denied;
+        }
         var kind = BodyKind(request.ContentType);
         if (kind is null)
         {
@@ -64,6 +69,12 @@ internal static class IngestEndpoints
             {
                 return Problems.Of(error.StartsWith("more than", StringComparison.Ordinal) ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
                     "Unreadable body", error);
+            }
+            if (Access.Forbidden(grant, parsed.Events) is { Count: > 0 } forbidden)
+            {
+                return Problems.Of(StatusCodes.Status403Forbidden, "Forbidden",
+                    $"token \"{grant!.Name}\" may not write the dashboards of events {string.Join(", ", forbidden)}; nothing was stored",
+                    forbidden.ConvertAll(i => new RejectedEvent(i, "dashboard", $"dashboard: {EventRules.Quote(parsed.Events.First(e => e.Index == i).Event.Dashboard)} is outside this token's dashboards")));
             }
             return await AppendAsync(log, parsed, request.Query["durable"] == "true", cancellationToken).ConfigureAwait(false);
         }

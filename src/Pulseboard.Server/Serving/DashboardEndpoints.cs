@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Pulseboard.Server.Auth;
 
 namespace Pulseboard.Server.Serving;
 
@@ -18,14 +19,19 @@ internal static class DashboardEndpoints
 {
     public static IEndpointRouteBuilder MapDashboardEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/dashboards", (CacheStore caches) =>
-            TypedResults.Json(caches.All.Select(c => Summarize(c.Key, c.Value.Bytes)).ToList(), ServerJsonContext.Default.ListDashboardSummary));
+        app.MapGet("/api/dashboards", (HttpRequest request, CacheStore caches, Tokens tokens) =>
+            Access.Reader(request, tokens)
+            ?? TypedResults.Json(caches.All.Select(c => Summarize(c.Key, c.Value.Bytes)).ToList(), ServerJsonContext.Default.ListDashboardSummary));
         app.MapGet("/api/dashboards/{id}", Get);
         return app;
     }
 
-    private static IResult Get(string id, HttpRequest request, HttpResponse response, CacheStore caches)
+    private static IResult Get(string id, HttpRequest request, HttpResponse response, CacheStore caches, Tokens tokens)
     {
+        if (Access.Reader(request, tokens) is { } denied)
+        {
+            return denied;
+        }
         if (!EventRules.IsSlug(id))
         {
             return Problems.Of(StatusCodes.Status404NotFound, "No such dashboard", $"{EventRules.Quote(id)} is not a dashboard id ({EventRules.SlugPattern})");

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
+using Pulseboard.Server.Auth;
 
 namespace Pulseboard.Server.Serving;
 
@@ -25,8 +26,12 @@ internal static class StreamEndpoints
         return app;
     }
 
-    private static async Task<IResult> StreamAsync(string id, HttpContext context, CacheStore caches, ServerOptions options, IHostApplicationLifetime lifetime)
+    private static async Task<IResult> StreamAsync(string id, HttpContext context, CacheStore caches, ServerOptions options, Tokens tokens, IHostApplicationLifetime lifetime)
     {
+        if (Access.Reader(context.Request, tokens) is { } denied)
+        {
+            return denied;
+        }
         if (!EventRules.IsSlug(id) || !caches.TryGet(id, out var cache))
         {
             return Problems.Of(StatusCodes.Status404NotFound, "No such dashboard", $"no cache for {EventRules.Quote(id)}; the dashboards are listed at /api/dashboards");
