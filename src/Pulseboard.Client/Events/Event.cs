@@ -52,6 +52,19 @@ public sealed class Event
         Id = Id,
     };
 
+    /// <summary>A copy of this event with <see cref="Id"/> set.</summary>
+    public Event WithId(string id) => new()
+    {
+        Dashboard = Dashboard,
+        Section = Section,
+        Action = Action,
+        Content = Content,
+        Priority = Priority,
+        Timestamp = Timestamp,
+        Source = Source,
+        Id = id,
+    };
+
     /// <summary>Builds an event whose content is the given JSON text.</summary>
     /// <exception cref="JsonException">The text is not one JSON value.</exception>
     public static Event Create(string dashboard, string section, string action, string contentJson) => new()

@@ -15,7 +15,11 @@ public sealed record RejectedEvent(int Index, string Field, string Message);
 internal static class Batch
 {
     /// <summary>The events of a body, and the ones refused; or a message when the body as a whole is unreadable.</summary>
-    public sealed record Parsed(List<(int Index, Event Event)> Events, List<RejectedEvent> Rejected, string? BodyError);
+    /// <param name="Events">The events that passed, with their index.</param>
+    /// <param name="Rejected">The events refused.</param>
+    /// <param name="BodyError">Why the body as a whole is unreadable, or null.</param>
+    /// <param name="Count">The highest index plus one: the length of a positions answer.</param>
+    public sealed record Parsed(List<(int Index, Event Event)> Events, List<RejectedEvent> Rejected, string? BodyError, int Count = 0);
 
     public static Parsed ParseJson(ReadOnlyMemory<byte> body, int maxEvents, int maxEventBytes)
     {
@@ -99,7 +103,7 @@ internal static class Batch
                 rejected.AddRange(errors.Select(error => new RejectedEvent(index, error.Field, error.Message)));
             }
         }
-        return new Parsed(events, rejected, null);
+        return new Parsed(events, rejected, null, items.Count == 0 ? 0 : items[^1].Index + 1);
     }
 
     private static Parsed Fail(string message) => new([], [], message);

@@ -14,7 +14,8 @@ namespace Pulseboard.Server.Ingest;
 /// <param name="Rejected">The events refused, by index, with the field and the fix.</param>
 /// <param name="First">The first position stored, 0 when none.</param>
 /// <param name="Last">The last position stored, 0 when none.</param>
-public sealed record IngestResponse(int Accepted, List<RejectedEvent> Rejected, long First, long Last);
+/// <param name="Positions">With <c>?positions=true</c>: each event's position by index (a duplicate's original one), 0 when refused.</param>
+public sealed record IngestResponse(int Accepted, List<RejectedEvent> Rejected, long First, long Last, long[]? Positions = null);
 
 /// <summary><c>POST /api/events</c>: one event, a JSON array, or NDJSON.</summary>
 internal static class IngestEndpoints
@@ -76,7 +77,7 @@ internal static class IngestEndpoints
                     $"token \"{grant!.Name}\" may not write the dashboards of events {string.Join(", ", forbidden)}; nothing was stored",
                     forbidden.ConvertAll(i => new RejectedEvent(i, "dashboard", $"dashboard: {EventRules.Quote(parsed.Events.First(e => e.Index == i).Event.Dashboard)} is outside this token's dashboards")));
             }
-            return await AppendAsync(log, parsed, request.Query["durable"] == "true", cancellationToken).ConfigureAwait(false);
+            return await AppendAsync(log, parsed, request.Query["durable"] == "true", request.Query["positions"] == "true", cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -84,9 +85,10 @@ internal static class IngestEndpoints
         }
     }
 
-    private static async Task<IResult> AppendAsync(IEventLog log, Batch.Parsed parsed, bool durable, CancellationToken cancellationToken)
+    private static async Task<IResult> AppendAsync(IEventLog log, Batch.Parsed parsed, bool durable, bool withPositions, CancellationToken cancellationToken)
     {
         var rejected = parsed.Rejected;
+        var positions = withPositions ? new long[parsed.Count] : null;
         long first = 0, last = 0;
         var accepted = 0;
         if (parsed.Events.Count > 0)
@@ -113,6 +115,7 @@ internal static class IngestEndpoints
                     continue;
                 }
                 accepted++;
+                positions?[parsed.Events[i].Index] = outcome.Position;
                 first = first == 0 ? outcome.Position : Math.Min(first, outcome.Position);
                 last = Math.Max(last, outcome.Position);
             }
@@ -126,7 +129,7 @@ internal static class IngestEndpoints
                     ? string.Join("; ", rejected.Select(r => r.Message))
                     : $"{refused} events refused; each is listed under errors with its index, field and fix", rejected);
         }
-        return TypedResults.Json(new IngestResponse(accepted, rejected, first, last), ServerJsonContext.Default.IngestResponse, statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Json(new IngestResponse(accepted, rejected, first, last, positions), ServerJsonContext.Default.IngestResponse, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static IResult TooLarge(ServerOptions options) =>

@@ -1,0 +1,35 @@
+namespace Pulseboard.Client;
+
+/// <summary>Where and how an <see cref="HttpTransport"/> sends.</summary>
+public sealed class HttpTransportOptions
+{
+    /// <summary>The server, e.g. <c>http://127.0.0.1:5080</c>. Required.</summary>
+    public required Uri Server { get; init; }
+
+    /// <summary>The bearer token, when the server has tokens. Default none.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>
+    /// A folder for events the server cannot take now (down, unreachable): they wait there, survive the agent's
+    /// restart, and go out first once the server answers. Null keeps nothing: such a batch fails. Default null.
+    /// </summary>
+    public string? SpoolDirectory { get; init; }
+
+    /// <summary>The most the spool holds, in bytes; past it new events are refused. Default 64 MiB.</summary>
+    public long SpoolMaxBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Attempts per batch before it goes to the spool (or fails). Default 4.</summary>
+    public int MaxAttempts { get; init; } = 4;
+
+    /// <summary>The first wait between attempts; each next one doubles, up to 5 s. Default 100 ms.</summary>
+    public TimeSpan FirstBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The prefix of the ids given to events without one, so a retried batch is stored once. Default a random one per transport.</summary>
+    public string ClientId { get; init; } = Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>The clock for backoff waits. Default the system clock.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The HTTP handler, for tests and proxies. Default a <see cref="SocketsHttpHandler"/>.</summary>
+    public HttpMessageHandler? Handler { get; init; }
+}
