@@ -22,9 +22,10 @@ internal static class EmitCommand
         var id = new Option<string?>("--id") { Description = "An idempotency key: an id already stored is not stored twice" };
         var timestamp = new Option<string?>("--timestamp") { Description = "When it happened (RFC 3339); default: now" };
         var durable = new Option<bool>("--durable") { Description = "Return only once the events are on disk (fsync)" };
+        var token = new Option<string?>("--token") { Description = "Bearer token for a running server that has tokens (or set PULSEBOARD_TOKEN)" };
         var command = new Command("emit", "Append one event from flags, or NDJSON events (one per line) from standard input")
         {
-            dashboard, section, action, content, priority, source, id, timestamp, durable,
+            dashboard, section, action, content, priority, source, id, timestamp, durable, token,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -53,6 +54,11 @@ internal static class EmitCommand
                 }
                 await Console.Error.WriteLineAsync("Nothing was written.").ConfigureAwait(false);
                 return ExitCodes.BadInput;
+            }
+            var bearer = parsed.GetValue(token) ?? Environment.GetEnvironmentVariable("PULSEBOARD_TOKEN");
+            if (RunningServer(parsed.GetValue(data)!) is { } server)
+            {
+                return await SendAsync(server, bearer, events, parsed.GetValue(durable), cancellationToken).ConfigureAwait(false);
             }
             return await AppendAsync(parsed.GetValue(data)!, events, parsed.GetValue(durable), cancellationToken).ConfigureAwait(false);
         });
@@ -124,6 +130,38 @@ internal static class EmitCommand
         return events;
     }
 
+    /// <summary>The address in <c>&lt;data&gt;/server.json</c> when the server that wrote it still runs.</summary>
+    private static Uri? RunningServer(string data)
+    {
+        var path = Path.Combine(data, "server.json");
+        try
+        {
+            using var info = JsonDocument.Parse(File.ReadAllBytes(path));
+            var pid = info.RootElement.GetProperty("pid").GetInt32();
+            return Directory.Exists($"/proc/{pid}") ? new Uri(info.RootElement.GetProperty("url").GetString()!) : null;
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or KeyNotFoundException or InvalidOperationException or UriFormatException)
+        {
+            return null; // no server, or a stale file: write the log directly
+        }
+    }
+
+    private static async Task<int> SendAsync(Uri server, string? token, List<Event> events, bool durable, CancellationToken cancellationToken)
+    {
+        await using var transport = new Pulseboard.Client.HttpTransport(new Pulseboard.Client.HttpTransportOptions { Server = server, Token = token, MaxAttempts = 2 });
+        IReadOnlyList<AppendOutcome> outcomes;
+        try
+        {
+            outcomes = await transport.SendAsync(events, durable, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or Pulseboard.Client.HttpTransportException)
+        {
+            await Console.Error.WriteLineAsync($"pulseboard emit: the server at {server} did not take the events: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+        return await ReportAsync(outcomes).ConfigureAwait(false);
+    }
+
     private static async Task<int> AppendAsync(string data, List<Event> events, bool durable, CancellationToken cancellationToken)
     {
         FileEventLog log;
@@ -150,21 +188,26 @@ internal static class EmitCommand
                 await Console.Error.WriteLineAsync($"pulseboard emit: {ex.Message}").ConfigureAwait(false);
                 return ExitCodes.Failed;
             }
-            var rejected = 0;
-            for (var i = 0; i < outcomes.Count; i++)
-            {
-                var o = outcomes[i];
-                if (o.Error is { } error)
-                {
-                    rejected++;
-                    await Console.Error.WriteLineAsync($"pulseboard emit: event {i + 1}: {error.Message}").ConfigureAwait(false);
-                }
-                else
-                {
-                    Console.WriteLine(o.Duplicate ? $"duplicate of seq {o.Position}" : $"stored seq {o.Position}");
-                }
-            }
-            return rejected == 0 ? ExitCodes.Ok : ExitCodes.BadInput;
+            return await ReportAsync(outcomes).ConfigureAwait(false);
         }
+    }
+
+    private static async Task<int> ReportAsync(IReadOnlyList<AppendOutcome> outcomes)
+    {
+        var rejected = 0;
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            var o = outcomes[i];
+            if (o.Error is { } error)
+            {
+                rejected++;
+                await Console.Error.WriteLineAsync($"pulseboard emit: event {i + 1}: {error.Message}").ConfigureAwait(false);
+            }
+            else
+            {
+                Console.WriteLine(o.Duplicate ? $"duplicate of seq {o.Position}" : $"stored seq {o.Position}");
+            }
+        }
+        return rejected == 0 ? ExitCodes.Ok : ExitCodes.BadInput;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Pulseboard.Tests.Support;
 
 namespace Pulseboard.Tests.Cli;
@@ -138,5 +139,24 @@ public sealed class CliTests : IDisposable
         Assert.Contains("No dashboard \"nope\"", rebuild.Stderr, StringComparison.Ordinal);
         var costsOnly = await RunAsync(null, "rebuild", "costs", "--dashboards", dashboards);
         Assert.Equal("2 events read, 1 applied, 1 cache writes; caches are at seq 2\n", costsOnly.Stdout);
+    }
+
+    [Fact]
+    public async Task Emit_sends_to_a_running_server_instead_of_fighting_for_the_log()
+    {
+        await using var app = Pulseboard.Server.PulseboardServer.Build(new Pulseboard.Server.ServerOptions
+        {
+            Urls = "http://127.0.0.1:0",
+            DataDirectory = _data.Path,
+            DashboardsDirectory = Path.Combine(Repo.Root, "dashboards"),
+        }, logging => logging.ClearProviders());
+        await app.StartAsync();
+        var emit = await RunAsync(null, "emit", "--dashboard", "costs", "--section", "alerts", "--action", "budget_warning", "--content", "{}");
+        Assert.Equal((0, "stored seq 1\n"), (emit.Code, emit.Stdout));
+        var again = await RunAsync("""{"dashboard":"costs","section":"alerts","action":"x","id":"k"}""" + "\n" + """{"dashboard":"costs","section":"alerts","action":"x","id":"k"}""", "emit");
+        Assert.Equal("stored seq 2\nstored seq 2\n", again.Stdout); // the second is the same id: acknowledged with its original seq
+        var tail = await RunAsync(null, "tail");
+        Assert.Equal(2, tail.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        await app.StopAsync();
     }
 }
