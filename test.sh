@@ -10,6 +10,11 @@ if ! need node || ! need npm; then
   apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
 fi
 
+if [ ! -x /usr/bin/chromium ]; then
+  echo "test.sh: installing Debian's chromium for the browser tests..."
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
 echo "test.sh: installing the schema checker (Ajv) from npm..."
 (cd tests/schema-check && npm ci --no-audit --no-fund --silent)
 

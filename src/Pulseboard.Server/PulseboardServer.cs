@@ -42,6 +42,7 @@ public static class PulseboardServer
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // one line per request is noise here
         logging?.Invoke(builder.Logging);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
         builder.Services.AddProblemDetails();
@@ -65,6 +66,7 @@ public static class PulseboardServer
         app.MapDashboardEndpoints();
         app.MapStreamEndpoints();
         app.MapMetaEndpoints();
+        app.MapPageEndpoints(options.RendererDirectory);
 
         var infoPath = Path.Combine(Path.GetFullPath(options.DataDirectory), "server.json");
         app.Lifetime.ApplicationStarted.Register(() =>

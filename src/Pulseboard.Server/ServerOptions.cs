@@ -32,6 +32,9 @@ public sealed class ServerOptions
     /// <summary>Where <see cref="TokensJson"/> came from, for messages (a file name, or <c>PULSEBOARD_TOKENS</c>).</summary>
     public string TokensOrigin { get; init; } = "tokens";
 
+    /// <summary>Where the renderer's pages and assets are. Default the <c>renderer</c> folder beside the program.</summary>
+    public string RendererDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "renderer");
+
     /// <summary>How often an idle Server-Sent Events stream sends a comment, so proxies keep it open. Default 15 s.</summary>
     public TimeSpan SseKeepAlive { get; init; } = TimeSpan.FromSeconds(15);
 
