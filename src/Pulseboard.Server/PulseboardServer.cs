@@ -50,6 +50,12 @@ public static class PulseboardServer
         builder.Services.AddSingleton(tokens);
         builder.Services.AddSingleton<CacheStore>();
         builder.Services.AddHostedService<ProjectorService>();
+        if (options.Demo)
+        {
+            Demo.SampleDashboards.WriteIfEmpty(options.DashboardsDirectory);
+            builder.Services.AddSingleton(TimeProvider.System);
+            builder.Services.AddHostedService<Demo.DemoAgents>();
+        }
 
         var log = FileEventLog.Open(new FileEventLogOptions
         {

@@ -32,6 +32,12 @@ public sealed class ServerOptions
     /// <summary>Where <see cref="TokensJson"/> came from, for messages (a file name, or <c>PULSEBOARD_TOKENS</c>).</summary>
     public string TokensOrigin { get; init; } = "tokens";
 
+    /// <summary>
+    /// <c>--demo</c>: writes the sample dashboards to <see cref="DashboardsDirectory"/> when it holds none, and runs
+    /// simulated agents inside the server. Default false.
+    /// </summary>
+    public bool Demo { get; init; }
+
     /// <summary>Where the renderer's pages and assets are. Default the <c>renderer</c> folder beside the program.</summary>
     public string RendererDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "renderer");
 

@@ -13,8 +13,9 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Where to listen (loopback only for now)", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var durability = new Option<string>("--durability") { Description = "none (default: acknowledged once in the page cache) or fsync (on disk)", DefaultValueFactory = _ => "none" };
         durability.AcceptOnlyFromAmong("none", "fsync");
+        var demo = new Option<bool>("--demo") { Description = "Write the sample dashboards if there are none, and run simulated agents" };
         var tokens = new Option<string?>("--tokens") { Description = "A JSON file of bearer tokens (or set PULSEBOARD_TOKENS); needed to listen off loopback" };
-        var command = new Command("serve", "Serve: POST /api/events, the projector, GET /api/dashboards/{id}") { urls, durability, tokens };
+        var command = new Command("serve", "Serve: POST /api/events, the projector, GET /api/dashboards/{id}") { urls, durability, tokens, demo };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             string? tokensJson = null;
@@ -35,6 +36,7 @@ internal static class ServeCommand
             }
             var options = new ServerOptions
             {
+                Demo = parsed.GetValue(demo),
                 TokensJson = tokensJson,
                 TokensOrigin = origin,
                 Urls = parsed.GetValue(urls)!,
