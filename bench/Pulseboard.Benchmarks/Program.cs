@@ -4,6 +4,7 @@ using Pulseboard.Benchmarks.Throughput;
 return args switch
 {
     ["bdn", .. var rest] => MicroBenchmarks.Run(rest),
+    ["live", .. var rest] => await Pulseboard.Benchmarks.Live.LiveCommand.RunAsync(rest).ConfigureAwait(false),
     ["throughput", .. var rest] => await ThroughputCommand.RunAsync(rest).ConfigureAwait(false),
     _ => Usage(),
 };
