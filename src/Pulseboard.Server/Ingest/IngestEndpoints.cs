@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,7 +16,12 @@ namespace Pulseboard.Server.Ingest;
 /// <param name="First">The first position stored, 0 when none.</param>
 /// <param name="Last">The last position stored, 0 when none.</param>
 /// <param name="Positions">With <c>?positions=true</c>: each event's position by index (a duplicate's original one), 0 when refused.</param>
-public sealed record IngestResponse(int Accepted, List<RejectedEvent> Rejected, long First, long Last, long[]? Positions = null);
+public sealed record IngestResponse(
+    int Accepted,
+    List<RejectedEvent> Rejected,
+    long First,
+    long Last,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long[]? Positions = null);
 
 /// <summary><c>POST /api/events</c>: one event, a JSON array, or NDJSON.</summary>
 internal static class IngestEndpoints
