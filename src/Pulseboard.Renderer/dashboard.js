@@ -31,11 +31,12 @@ function show(next) {
     order.push(card);
   }
   sections.replaceChildren(...order);
-  tick();
+  tick(false);
+  if (!performance.getEntriesByName("pulseboard:first-render").length) performance.mark("pulseboard:first-render");
 }
 
-/** Every second: the relative times, heartbeat states, and the stale banner. */
-function tick() {
+/** Every second: the relative times, heartbeat states, and the stale banner (sections only when time moved on). */
+function tick(redraw = true) {
   if (!cache) return;
   const now = Date.now();
   freshness.textContent = `updated ${ago(cache.lastUpdate, now)}${connected ? "" : " · reconnecting"}`;
@@ -46,6 +47,7 @@ function tick() {
   if (staleSeconds && age > staleSeconds) message = `This data stopped updating ${ago(cache.lastUpdate, now)}.`;
   banner.hidden = message === "";
   banner.textContent = message;
+  if (!redraw) return;
   for (const card of sections.querySelectorAll('[data-kind="heartbeat"], [data-kind="feed"], [data-kind="stat"], [data-kind="counter"]')) {
     const section = cache.sections[card.dataset.section];
     if (section) renderSection(card.dataset.section, section, card, now);

@@ -85,6 +85,19 @@ export function status(last, every, grace, now) {
   return age <= every + grace ? "up" : age <= 3 * every + grace ? "late" : "down";
 }
 
+let chartLibrary = null;
+
+function loadChartLibrary() {
+  chartLibrary ??= new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = "/assets/uplot/uPlot.iife.min.js";
+    script.onload = resolve;
+    script.onerror = reject;
+    document.head.append(script);
+  });
+  return chartLibrary;
+}
+
 /** A line chart, or bars over the last `days` days when `days` is given. */
 function chart(id, s, card, xs, ys, days) {
   const bars = days !== undefined;
@@ -112,7 +125,11 @@ function chart(id, s, card, xs, ys, days) {
     existing.setData(data);
     return;
   }
-  if (typeof uPlot === "undefined") return; // the chart library did not load: the numbers are still in the cache
+  if (typeof uPlot === "undefined") {
+    // Loaded on first need, so the page draws its numbers before the chart library is even parsed.
+    loadChartLibrary().then(() => chart(id, s, card, xs, ys, days), () => {});
+    return;
+  }
   const width = Math.max(200, holder.clientWidth || card.clientWidth - 32);
   const options = {
     width, height: 180,

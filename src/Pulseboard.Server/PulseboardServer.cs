@@ -57,16 +57,27 @@ public static class PulseboardServer
             builder.Services.AddHostedService<Demo.DemoAgents>();
         }
 
-        var log = FileEventLog.Open(new FileEventLogOptions
+        // Created by the container, so the container disposes it (drains, fsyncs, releases the lock) after Kestrel
+        // and the projector stopped; resolved right after Build, so a second writer fails before anything listens.
+        builder.Services.AddSingleton(services => FileEventLog.Open(new FileEventLogOptions
         {
             DataDirectory = options.DataDirectory,
             Durability = options.Durability,
             MaxEventBytes = options.MaxEventBytes,
-        });
-        builder.Services.AddSingleton<IEventLog>(log);
-        builder.Services.AddSingleton(_ => new LogOwner(log)); // disposed with the container: after Kestrel and the projector stopped
+            Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Pulseboard.Log"),
+        }));
+        builder.Services.AddSingleton<IEventLog>(services => services.GetRequiredService<FileEventLog>());
 
         var app = builder.Build();
+        try
+        {
+            app.Services.GetRequiredService<IEventLog>();
+        }
+        catch
+        {
+            ((IDisposable)app).Dispose();
+            throw;
+        }
         app.UseStatusCodePages();
         app.MapIngestEndpoints();
         app.MapDashboardEndpoints();
@@ -82,7 +93,6 @@ public static class PulseboardServer
             File.WriteAllBytes(infoPath, JsonSerializer.SerializeToUtf8Bytes(new ServerInfo(url, Environment.ProcessId), ServerJsonContext.Default.ServerInfo));
         });
         app.Lifetime.ApplicationStopped.Register(() => File.Delete(infoPath));
-        app.Services.GetRequiredService<LogOwner>();
         return app;
     }
 
@@ -105,11 +115,5 @@ public static class PulseboardServer
                     $"{url} is not a loopback address. Without tokens the server listens on loopback only (127.0.0.1, [::1], localhost): give --tokens FILE (or PULSEBOARD_TOKENS) to listen elsewhere.");
             }
         }
-    }
-
-    /// <summary>Disposes the log (drains and fsyncs it, releases its lock) when the server's services are disposed.</summary>
-    private sealed class LogOwner(FileEventLog log) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => log.DisposeAsync();
     }
 }

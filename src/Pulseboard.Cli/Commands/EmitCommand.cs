@@ -56,7 +56,7 @@ internal static class EmitCommand
                 return ExitCodes.BadInput;
             }
             var bearer = parsed.GetValue(token) ?? Environment.GetEnvironmentVariable("PULSEBOARD_TOKEN");
-            if (RunningServer(parsed.GetValue(data)!) is { } server)
+            if (Pulseboard.Client.HttpTransportOptions.FindServer(parsed.GetValue(data)!) is { } server)
             {
                 return await SendAsync(server, bearer, events, parsed.GetValue(durable), cancellationToken).ConfigureAwait(false);
             }
@@ -128,22 +128,6 @@ internal static class EmitCommand
             errors.Add("standard input held no events; send one JSON object per line");
         }
         return events;
-    }
-
-    /// <summary>The address in <c>&lt;data&gt;/server.json</c> when the server that wrote it still runs.</summary>
-    private static Uri? RunningServer(string data)
-    {
-        var path = Path.Combine(data, "server.json");
-        try
-        {
-            using var info = JsonDocument.Parse(File.ReadAllBytes(path));
-            var pid = info.RootElement.GetProperty("pid").GetInt32();
-            return Directory.Exists($"/proc/{pid}") ? new Uri(info.RootElement.GetProperty("url").GetString()!) : null;
-        }
-        catch (Exception ex) when (ex is IOException or JsonException or KeyNotFoundException or InvalidOperationException or UriFormatException)
-        {
-            return null; // no server, or a stale file: write the log directly
-        }
     }
 
     private static async Task<int> SendAsync(Uri server, string? token, List<Event> events, bool durable, CancellationToken cancellationToken)

@@ -30,6 +30,24 @@ public sealed class HttpTransportOptions
     /// <summary>The clock for backoff waits. Default the system clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// The address of the server running on this data folder, from the <c>server.json</c> it writes there; null when
+    /// none runs (or it stopped without cleaning up).
+    /// </summary>
+    public static Uri? FindServer(string dataDirectory)
+    {
+        try
+        {
+            using var info = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dataDirectory, "server.json")));
+            var pid = info.RootElement.GetProperty("pid").GetInt32();
+            return Directory.Exists($"/proc/{pid}") ? new Uri(info.RootElement.GetProperty("url").GetString()!) : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or UriFormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The HTTP handler, for tests and proxies. Default a <see cref="SocketsHttpHandler"/>.</summary>
     public HttpMessageHandler? Handler { get; init; }
 }

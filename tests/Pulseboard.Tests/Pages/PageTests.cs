@@ -113,7 +113,9 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
         Assert.Contains("budget_exceeded: gpu at 1250 of 1000", await page.Locator("[data-section=alerts] .feed li").First.TextContentAsync(), StringComparison.Ordinal);
         Assert.Equal("critical", await page.Locator("[data-section=alerts] .feed li").First.GetAttributeAsync("class"));
         Assert.Equal(3, await page.Locator("[data-section=by-model] tbody tr").CountAsync());
+        await page.Locator("[data-section=spend] canvas").WaitForAsync(); // the chart library loads on first need
         Assert.Equal(1, await page.Locator("[data-section=spend] canvas").CountAsync());
+        await page.Locator("[data-section=spend-per-day] canvas").WaitForAsync();
         Assert.Equal(1, await page.Locator("[data-section=spend-per-day] canvas").CountAsync());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("costs.png"), FullPage = true });
 

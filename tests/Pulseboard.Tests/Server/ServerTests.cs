@@ -288,6 +288,13 @@ public sealed class ServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_second_server_on_the_same_data_is_refused_before_it_listens()
+    {
+        var error = Assert.Throws<Pulseboard.Log.LogLockedException>(() => PulseboardServer.Build(Options, logging => logging.ClearProviders()));
+        Assert.Equal(Environment.ProcessId, error.OwnerPid);
+    }
+
+    [Fact]
     public void Asked_to_listen_off_loopback_it_refuses_to_start()
     {
         using var other = new TempDirectory();
