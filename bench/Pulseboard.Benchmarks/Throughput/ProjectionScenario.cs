@@ -1,3 +1,4 @@
+using Pulseboard.Samples;
 using System.Diagnostics;
 using Pulseboard.Log;
 using Pulseboard.Projection;

@@ -40,7 +40,12 @@ public sealed class Event
     public string? Id { get; init; }
 
     /// <summary>A copy of this event with <see cref="Timestamp"/> set.</summary>
-    public Event WithTimestamp(DateTimeOffset timestamp) => new()
+    public Event WithTimestamp(DateTimeOffset timestamp) => Copy(timestamp, Id);
+
+    /// <summary>A copy of this event with <see cref="Id"/> set.</summary>
+    public Event WithId(string id) => Copy(Timestamp, id);
+
+    private Event Copy(DateTimeOffset? timestamp, string? id) => new()
     {
         Dashboard = Dashboard,
         Section = Section,
@@ -48,19 +53,6 @@ public sealed class Event
         Content = Content,
         Priority = Priority,
         Timestamp = timestamp,
-        Source = Source,
-        Id = Id,
-    };
-
-    /// <summary>A copy of this event with <see cref="Id"/> set.</summary>
-    public Event WithId(string id) => new()
-    {
-        Dashboard = Dashboard,
-        Section = Section,
-        Action = Action,
-        Content = Content,
-        Priority = Priority,
-        Timestamp = Timestamp,
         Source = Source,
         Id = id,
     };

@@ -1,3 +1,4 @@
+using Pulseboard.Samples;
 using System.Diagnostics;
 using Pulseboard.Log;
 using Pulseboard.Projection;
@@ -23,12 +24,12 @@ public sealed class ProjectorCrashTests(ITestOutputHelper output) : IDisposable
         var random = new Random(5);
         await using (var log = FileEventLog.Open(new FileEventLogOptions { DataDirectory = _data.Path, Retention = null }))
         {
-            await log.AppendAsync(Enumerable.Range(0, 3000).Select(Traffic.Make).ToList());
+            await log.AppendAsync(Enumerable.Range(0, 3000).Select(SampleTraffic.Make).ToList());
             for (var round = 0; round < 8; round++)
             {
                 var cycles = await RunChildAsync(dashboards, killAfterCycles: random.Next(1, 12));
                 output.WriteLine($"round {round}: killed after {cycles} cycles");
-                await log.AppendAsync(Enumerable.Range(3000 + (round * 1000), 1000).Select(Traffic.Make).ToList());
+                await log.AppendAsync(Enumerable.Range(3000 + (round * 1000), 1000).Select(SampleTraffic.Make).ToList());
             }
         }
         Assert.Equal(-1, await RunChildAsync(dashboards, killAfterCycles: int.MaxValue)); // the last run completes

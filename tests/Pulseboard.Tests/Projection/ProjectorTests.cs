@@ -1,3 +1,4 @@
+using Pulseboard.Samples;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Pulseboard.Log;
@@ -33,7 +34,7 @@ public sealed partial class ProjectorTests : IDisposable
     private async Task<FileEventLog> LogWithAsync(int count, string? data = null)
     {
         var log = FileEventLog.Open(new FileEventLogOptions { DataDirectory = data ?? _data.Path, TimeProvider = _clock, Retention = null });
-        await log.AppendAsync(Enumerable.Range(0, count).Select(Traffic.Make).ToList());
+        await log.AppendAsync(Enumerable.Range(0, count).Select(SampleTraffic.Make).ToList());
         return log;
     }
 
@@ -104,7 +105,7 @@ public sealed partial class ProjectorTests : IDisposable
             using var projector = Open(log, maxCycle: 131);
             projector.RunOnce(log);
             projector.RunOnce(log);
-            await log.AppendAsync(Enumerable.Range(2000 + (restart * 50), 50).Select(Traffic.Make).ToList());
+            await log.AppendAsync(Enumerable.Range(2000 + (restart * 50), 50).Select(SampleTraffic.Make).ToList());
         }
         using (var projector = Open(log, maxCycle: 131))
         {
@@ -129,7 +130,7 @@ public sealed partial class ProjectorTests : IDisposable
         using var projector = Open(log);
         projector.RunOnce(log);
         Assert.Equal(new CycleResult(0, 0, 0, 100), projector.RunOnce(log));
-        await log.AppendAsync([Traffic.Make(4)]); // a heartbeat: fleet and command-center change, nothing else
+        await log.AppendAsync([SampleTraffic.Make(4)]); // a heartbeat: fleet and command-center change, nothing else
         var cycle = projector.RunOnce(log);
         Assert.Equal((1L, 1L, 2, 101L), (cycle.Events, cycle.Applied, cycle.CachesWritten, cycle.Position));
     }
@@ -210,7 +211,7 @@ public sealed partial class ProjectorTests : IDisposable
         using var projector = Projector.Open(new ProjectorOptions { DataDirectory = _data.Path, DashboardsDirectory = SampleDashboards, FsyncCaches = false }, log);
         using var stop = new CancellationTokenSource();
         var running = projector.RunAsync(log, stop.Token);
-        await log.AppendAsync([Traffic.Make(8)]); // seq 11, a critical filing
+        await log.AppendAsync([SampleTraffic.Make(8)]); // seq 11, a critical filing
         var cache = Path.Combine(_data.Path, "caches", "schell-ip.json");
         Assert.True(SpinWait.SpinUntil(
             () => File.Exists(cache) && JsonDocument.Parse(File.ReadAllText(cache)).RootElement.GetProperty("position").GetInt64() == 11,
@@ -244,7 +245,7 @@ public sealed partial class ProjectorTests : IDisposable
             CacheBudgetBytes = 2048, Logger = logger,
         }, log);
         projector.RunOnce(log);
-        await log.AppendAsync(Enumerable.Range(300, 300).Select(Traffic.Make).ToList());
+        await log.AppendAsync(Enumerable.Range(300, 300).Select(SampleTraffic.Make).ToList());
         projector.RunOnce(log);
         var warnings = logger.Messages.Where(m => m.Contains("over the budget of 2048", StringComparison.Ordinal)).ToList();
         Assert.Contains(warnings, m => m.StartsWith("Cache costs is ", StringComparison.Ordinal));

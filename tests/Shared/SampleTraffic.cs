@@ -1,7 +1,10 @@
-namespace Pulseboard.Tests.Support;
+namespace Pulseboard.Samples;
 
-/// <summary>Varied events that feed every sample dashboard: spend, alerts, leads, tasks, heartbeats, trades.</summary>
-internal static class Traffic
+/// <summary>
+/// Varied events that feed every sample dashboard: spend, alerts, leads, tasks, heartbeats, trades. One file, compiled
+/// into both the tests and the benchmarks (neither references the other).
+/// </summary>
+internal static class SampleTraffic
 {
     private static readonly DateTimeOffset s_start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -25,5 +28,16 @@ internal static class Traffic
             Dashboard = dashboard, Section = section, Action = action, Priority = priority, Source = source, Timestamp = at,
             Content = Event.ParseContent(content),
         };
+    }
+
+    /// <summary><paramref name="count"/> events, <see cref="Make"/>(<paramref name="first"/>) onwards.</summary>
+    public static Event[] Batch(long first, int count)
+    {
+        var events = new Event[count];
+        for (var k = 0; k < count; k++)
+        {
+            events[k] = Make(checked((int)(first + k)));
+        }
+        return events;
     }
 }
