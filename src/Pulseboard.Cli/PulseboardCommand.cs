@@ -29,6 +29,7 @@ internal static class PulseboardCommand
             TailCommand.Create(data),
             ProjectCommand.CreateProject(data, dashboards),
             ProjectCommand.CreateRebuild(data, dashboards),
+            ExportCommand.Create(data, dashboards),
             CheckCommand.Create(dashboards),
             SchemaCommand.Create(),
         };

@@ -13,10 +13,14 @@ export function apiBase() {
   return document.querySelector('meta[name="pulseboard-api"]')?.content ?? "/api/dashboards";
 }
 
+/** True on a static site (`pulseboard export`): caches are files, there is no stream. */
+export function isStatic() {
+  return apiBase() === "caches" || apiBase().endsWith("/caches");
+}
+
 /** The URL of one dashboard's cache. */
 export function cacheUrl(id) {
-  const base = apiBase();
-  return base.endsWith("/caches") ? `${base}/${id}.json` : `${base}/${id}`;
+  return isStatic() ? `${apiBase()}/${id}.json` : `${apiBase()}/${id}`;
 }
 
 /** "12 s ago", "5 min ago", "3 h ago", "2 d ago". */

@@ -1,9 +1,11 @@
 // The dashboard page: the cache by Server-Sent Events when it can, by polling with If-None-Match when it cannot,
 // a freshness line that ticks, and a banner when the data is stale or the connection is lost.
-import { el, ago, cacheUrl, fetchJson } from "./common.js";
+import { el, ago, cacheUrl, fetchJson, isStatic } from "./common.js";
 import { renderSection } from "./render.js";
 
-const id = new URLSearchParams(location.search).get("id") ?? decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() ?? "");
+const id = document.querySelector('meta[name="pulseboard-dashboard"]')?.content
+  ?? new URLSearchParams(location.search).get("id")
+  ?? decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() ?? "");
 const sections = document.getElementById("sections");
 const banner = document.getElementById("banner");
 const freshness = document.getElementById("freshness");
@@ -45,6 +47,12 @@ function tick(redraw = true) {
   let message = "";
   if (!connected) message = "Connection lost: showing the last data received; retrying.";
   if (staleSeconds && age > staleSeconds) message = `This data stopped updating ${ago(cache.lastUpdate, now)}.`;
+  // On a static host the publisher rewrites every cache on each run: a cache not rewritten for three refreshes (or
+  // stale_after) means the publisher itself stopped, even if the data had nothing new.
+  const published = cache.generated ? (now - new Date(cache.generated).getTime()) / 1000 : 0;
+  if (isStatic() && published > Math.max(3 * (cache.refresh ?? 60), staleSeconds ?? 0)) {
+    message = `This page stopped updating ${ago(cache.generated, now)}: its publisher has not refreshed it.`;
+  }
   banner.hidden = message === "";
   banner.textContent = message;
   if (!redraw) return;
@@ -87,7 +95,7 @@ if (!id) {
   banner.textContent = "No dashboard named in the address.";
 } else {
   await poll();
-  if (!cacheUrl(id).endsWith(".json")) stream(); // a static host has no stream: polling alone
+  if (!isStatic()) stream(); // a static host has no stream: polling alone
   document.addEventListener("visibilitychange", () => { if (!document.hidden) poll(); });
   setInterval(tick, 1000);
 }

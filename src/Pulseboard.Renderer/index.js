@@ -1,4 +1,4 @@
-import { el, ago, apiBase } from "./common.js";
+import { el, ago, apiBase, isStatic } from "./common.js";
 
 const list = document.getElementById("boards");
 const status = document.getElementById("status");
@@ -8,7 +8,7 @@ function draw() {
   list.replaceChildren(...boards.map(board => {
     const item = el("li");
     const link = el("a");
-    link.href = apiBase().endsWith("/caches") ? `dashboard.html?id=${encodeURIComponent(board.id)}` : `/d/${encodeURIComponent(board.id)}`;
+    link.href = isStatic() ? `${encodeURIComponent(board.id)}.html` : `/d/${encodeURIComponent(board.id)}`;
     link.append(el("strong", null, board.title), el("span", "small", `updated ${ago(board.lastUpdate)}`));
     item.append(link);
     return item;
@@ -18,7 +18,7 @@ function draw() {
 
 async function load() {
   try {
-    const response = await fetch(apiBase().endsWith("/caches") ? `${apiBase()}/index.json` : apiBase(), { cache: "no-cache" });
+    const response = await fetch(isStatic() ? `${apiBase()}/index.json` : apiBase(), { cache: "no-cache" });
     boards = await response.json();
     draw();
   } catch (error) {

@@ -90,7 +90,7 @@ let chartLibrary = null;
 function loadChartLibrary() {
   chartLibrary ??= new Promise((resolve, reject) => {
     const script = document.createElement("script");
-    script.src = "/assets/uplot/uPlot.iife.min.js";
+    script.src = new URL("./uplot/uPlot.iife.min.js", import.meta.url).href; // beside this file, on a server or a static host
     script.onload = resolve;
     script.onerror = reject;
     document.head.append(script);

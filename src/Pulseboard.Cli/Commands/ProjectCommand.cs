@@ -12,8 +12,9 @@ internal static class ProjectCommand
 {
     public static Command CreateProject(Option<string> data, Option<string> dashboards)
     {
-        var once = new Option<bool>("--once") { Description = "Run one cycle and exit (for cron); required until the server runs the projector continuously" };
-        var command = new Command("project", "Bring every dashboard's cache up to the end of the log") { once };
+        var once = new Option<bool>("--once") { Description = "Bring the caches up to the log's end and exit (for cron; a running server does this continuously)" };
+        var output = new Option<string?>("--out") { Description = "Also refresh the caches of a static site made by pulseboard export" };
+        var command = new Command("project", "Bring every dashboard's cache up to the end of the log") { once, output };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             if (!parsed.GetValue(once))
@@ -21,7 +22,13 @@ internal static class ProjectCommand
                 await Console.Error.WriteLineAsync("pulseboard project: give --once (one cycle, for cron).").ConfigureAwait(false);
                 return ExitCodes.BadInput;
             }
-            return await RunAsync(parsed.GetValue(data)!, parsed.GetValue(dashboards)!, [], "project", cancellationToken).ConfigureAwait(false);
+            var code = await RunAsync(parsed.GetValue(data)!, parsed.GetValue(dashboards)!, [], "project", cancellationToken).ConfigureAwait(false);
+            if (code != ExitCodes.Failed && parsed.GetValue(output) is { } site)
+            {
+                var ids = Pulseboard.Server.Export.StaticSite.RefreshCaches(parsed.GetValue(data)!, site, DateTimeOffset.UtcNow);
+                Console.WriteLine($"{ids.Count} caches refreshed in {Path.GetFullPath(site)}");
+            }
+            return code;
         });
         return command;
     }
@@ -35,7 +42,7 @@ internal static class ProjectCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(string data, string dashboards, string[] rebuild, string name, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(string data, string dashboards, string[] rebuild, string name, CancellationToken cancellationToken)
     {
         await using var log = new FileEventLogReader(data);
         Projector projector;

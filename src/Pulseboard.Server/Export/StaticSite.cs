@@ -1,0 +1,100 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pulseboard.Projection.Caches;
+
+namespace Pulseboard.Server.Export;
+
+/// <summary>
+/// A self-contained static site of the dashboards, for any static host or a subfolder of one: <c>index.html</c>, one
+/// <c>&lt;id&gt;.html</c> per dashboard, the renderer's <c>assets/</c>, and <c>caches/&lt;id&gt;.json</c> with
+/// <c>caches/index.json</c>. Relative URLs only; the pages poll their cache (a static host has no stream).
+/// </summary>
+/// <remarks>
+/// Every cache copied gets a fresh <c>generated</c> time, so a page can tell its reader the publisher stopped (the
+/// cron job that refreshes the site died) even when the data itself simply did not change. Files are replaced
+/// atomically: a host never serves half of one.
+/// </remarks>
+public static class StaticSite
+{
+    private static readonly string[] s_assets = ["style.css", "common.js", "index.js", "dashboard.js", "render.js", "uplot/uPlot.iife.min.js", "uplot/uPlot.min.css"];
+
+    /// <summary>Writes the whole site: pages, assets and caches. Returns the dashboards written.</summary>
+    public static IReadOnlyList<string> Write(string rendererDirectory, string dataDirectory, string output, DateTimeOffset now, bool headers)
+    {
+        Directory.CreateDirectory(Path.Combine(output, "assets", "uplot"));
+        foreach (var asset in s_assets)
+        {
+            var source = Path.Combine(rendererDirectory, asset);
+            if (!File.Exists(source))
+            {
+                throw new FileNotFoundException($"The renderer's {asset} is missing from {rendererDirectory}; build first (./pulseboard builds on first use).", source);
+            }
+            CacheFiles.WriteAtomically(Path.Combine(output, "assets", asset), File.ReadAllBytes(source), fsync: false);
+        }
+        var ids = RefreshCaches(dataDirectory, output, now);
+        CacheFiles.WriteAtomically(Path.Combine(output, "index.html"), Page(rendererDirectory, "index.html", null), fsync: false);
+        foreach (var id in ids)
+        {
+            CacheFiles.WriteAtomically(Path.Combine(output, id + ".html"), Page(rendererDirectory, "dashboard.html", id), fsync: false);
+        }
+        if (headers)
+        {
+            CacheFiles.WriteAtomically(Path.Combine(output, "_headers"), """
+                /caches/*
+                  Cache-Control: no-cache
+                /assets/*
+                  Cache-Control: public, max-age=3600
+                /*
+                  Content-Security-Policy: default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'
+                  X-Content-Type-Options: nosniff
+
+                """u8, fsync: false);
+        }
+        return ids;
+    }
+
+    /// <summary>Copies every cache of the data folder into <c>output/caches/</c> with a fresh <c>generated</c>, and writes <c>caches/index.json</c>.</summary>
+    public static IReadOnlyList<string> RefreshCaches(string dataDirectory, string output, DateTimeOffset now)
+    {
+        var source = CacheFiles.Directory(dataDirectory);
+        var target = Path.Combine(output, "caches");
+        Directory.CreateDirectory(target);
+        var index = new JsonArray();
+        var ids = new List<string>();
+        foreach (var id in CacheFiles.Ids(source))
+        {
+            if (JsonNode.Parse(File.ReadAllBytes(CacheFiles.PathOf(source, id))) is not JsonObject cache || cache["orphaned"] is not null)
+            {
+                continue;
+            }
+            cache["generated"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            CacheFiles.WriteAtomically(CacheFiles.PathOf(target, id), Encoding.UTF8.GetBytes(cache.ToJsonString()), fsync: false);
+            index.Add(new JsonObject
+            {
+                ["id"] = id,
+                ["title"] = cache["title"]?.DeepClone(),
+                ["lastUpdate"] = cache["lastUpdate"]?.DeepClone(),
+                ["position"] = cache["position"]?.DeepClone(),
+                ["url"] = $"caches/{id}.json",
+            });
+            ids.Add(id);
+        }
+        CacheFiles.WriteAtomically(Path.Combine(target, "index.json"), Encoding.UTF8.GetBytes(index.ToJsonString()), fsync: false);
+        return ids;
+    }
+
+    /// <summary>A page with relative URLs: assets beside it, caches in <c>caches/</c>, and the dashboard it shows.</summary>
+    private static byte[] Page(string rendererDirectory, string file, string? id)
+    {
+        var html = File.ReadAllText(Path.Combine(rendererDirectory, file))
+            .Replace("\"/assets/", "\"assets/", StringComparison.Ordinal)
+            .Replace("content=\"/api/dashboards\"", "content=\"caches\"", StringComparison.Ordinal);
+        if (id is not null)
+        {
+            html = html.Replace("<meta name=\"pulseboard-api\"", $"<meta name=\"pulseboard-dashboard\" content=\"{id}\">\n  <meta name=\"pulseboard-api\"", StringComparison.Ordinal)
+                .Replace("href=\"/\"", "href=\"index.html\"", StringComparison.Ordinal);
+        }
+        return Encoding.UTF8.GetBytes(html);
+    }
+}
