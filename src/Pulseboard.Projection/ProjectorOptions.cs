@@ -24,8 +24,8 @@ public sealed class ProjectorOptions
     /// <summary>How often the checkpoint is saved (with the fsyncs above); always on <see cref="Projector.Dispose"/>. Default 1 s.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>In continuous mode, how long to gather appends after the first before a cycle. Default 10 ms.</summary>
-    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(10);
+    /// <summary>In continuous mode, how long to gather appends after the first before a cycle. Default 25 ms.</summary>
+    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(25);
 
     /// <summary>
     /// The most events one cycle reads before it writes the caches and the checkpoint, so a long replay saves its
