@@ -10,9 +10,12 @@ if ! need node || ! need npm; then
   apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
 fi
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "test.sh: installing Debian's chromium for the browser tests..."
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+missing=""
+[ -x /usr/bin/chromium ] || missing="$missing chromium"     # the browser tests (Playwright drives Debian's Chromium)
+[ -x /usr/bin/promtool ] || missing="$missing prometheus"   # promtool checks the /metrics exposition
+if [ -n "$missing" ]; then
+  echo "test.sh: installing Debian packages:$missing..."
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 
 echo "test.sh: installing the schema checker (Ajv) from npm..."

@@ -11,6 +11,7 @@ using Pulseboard.Log;
 using Pulseboard.Server.Auth;
 using Pulseboard.Server.Hosting;
 using Pulseboard.Server.Ingest;
+using Pulseboard.Server.Metrics;
 using Pulseboard.Server.Serving;
 
 namespace Pulseboard.Server;
@@ -49,6 +50,8 @@ public static class PulseboardServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(tokens);
         builder.Services.AddSingleton<CacheStore>();
+        builder.Services.AddSingleton<ProjectorStatus>();
+        builder.Services.AddSingleton<Metrics.ServerMetrics>();
         builder.Services.AddHostedService<ProjectorService>();
         if (options.Demo)
         {
@@ -84,6 +87,7 @@ public static class PulseboardServer
         app.MapStreamEndpoints();
         app.MapMetaEndpoints();
         app.MapPageEndpoints(options.RendererDirectory);
+        app.MapMetricsEndpoints();
 
         var infoPath = Path.Combine(Path.GetFullPath(options.DataDirectory), "server.json");
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -10,7 +10,7 @@ namespace Pulseboard.Server.Hosting;
 /// The continuous projector inside the server: woken by appends, debounced, and after every cycle the served caches
 /// are reloaded.
 /// </summary>
-internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerOptions options, ILoggerFactory loggers) : BackgroundService
+internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerOptions options, ProjectorStatus status, ILoggerFactory loggers) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -22,6 +22,7 @@ internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerO
             Logger = loggers.CreateLogger("Pulseboard.Projector"),
             OnCycle = cycle =>
             {
+                status.Ran(cycle.Position);
                 if (cycle.CachesWritten > 0)
                 {
                     caches.Refresh();

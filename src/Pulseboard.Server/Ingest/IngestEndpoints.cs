@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Net.Http.Headers;
 using Pulseboard.Log;
 using Pulseboard.Server.Auth;
+using Pulseboard.Server.Metrics;
 
 namespace Pulseboard.Server.Ingest;
 
@@ -32,7 +33,7 @@ internal static class IngestEndpoints
         return app;
     }
 
-    private static async Task<IResult> PostAsync(HttpRequest request, IEventLog log, ServerOptions options, Tokens tokens, CancellationToken cancellationToken)
+    private static async Task<IResult> PostAsync(HttpRequest request, IEventLog log, ServerOptions options, Tokens tokens, ServerMetrics metrics, CancellationToken cancellationToken)
     {
         if (Access.Writer(request, tokens, out var grant) is { } denied)
         {
@@ -83,7 +84,10 @@ internal static class IngestEndpoints
                     $"token \"{grant!.Name}\" may not write the dashboards of events {string.Join(", ", forbidden)}; nothing was stored",
                     forbidden.ConvertAll(i => new RejectedEvent(i, "dashboard", $"dashboard: {EventRules.Quote(parsed.Events.First(e => e.Index == i).Event.Dashboard)} is outside this token's dashboards")));
             }
-            return await AppendAsync(log, parsed, request.Query["durable"] == "true", request.Query["positions"] == "true", cancellationToken).ConfigureAwait(false);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var result = await AppendAsync(log, parsed, request.Query["durable"] == "true", request.Query["positions"] == "true", cancellationToken).ConfigureAwait(false);
+            Record(metrics, parsed, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            return result;
         }
         finally
         {
@@ -136,6 +140,21 @@ internal static class IngestEndpoints
                     : $"{refused} events refused; each is listed under errors with its index, field and fix", rejected);
         }
         return TypedResults.Json(new IngestResponse(accepted, rejected, first, last, positions), ServerJsonContext.Default.IngestResponse, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static void Record(ServerMetrics metrics, Batch.Parsed parsed, TimeSpan elapsed)
+    {
+        metrics.AppendSeconds.Record(elapsed.TotalSeconds);
+        metrics.BatchSize.Record(parsed.Count);
+        var refused = parsed.Rejected.Select(r => r.Index).ToHashSet();
+        foreach (var group in parsed.Events.Where(e => !refused.Contains(e.Index)).GroupBy(e => e.Event.Dashboard, StringComparer.Ordinal))
+        {
+            metrics.Appended.Add(group.Count(), new KeyValuePair<string, object?>("dashboard", group.Key));
+        }
+        foreach (var group in parsed.Rejected.GroupBy(r => r.Index).GroupBy(g => g.First().Field.Length == 0 ? "event" : g.First().Field, StringComparer.Ordinal))
+        {
+            metrics.Rejected.Add(group.Count(), new KeyValuePair<string, object?>("reason", group.Key));
+        }
     }
 
     private static IResult TooLarge(ServerOptions options) =>

@@ -26,7 +26,7 @@ internal static class StreamEndpoints
         return app;
     }
 
-    private static async Task<IResult> StreamAsync(string id, HttpContext context, CacheStore caches, ServerOptions options, Tokens tokens, IHostApplicationLifetime lifetime)
+    private static async Task<IResult> StreamAsync(string id, HttpContext context, CacheStore caches, ServerOptions options, Tokens tokens, Metrics.ServerMetrics metrics, IHostApplicationLifetime lifetime)
     {
         if (Access.Reader(context.Request, tokens) is { } denied)
         {
@@ -44,6 +44,8 @@ internal static class StreamEndpoints
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no"; // nginx: do not buffer the stream
         await response.Body.WriteAsync(s_retry, aborted).ConfigureAwait(false);
+        metrics.SseClients.Add(1);
+        using var counted = new Counted(metrics);
         var sent = long.TryParse(context.Request.Headers["Last-Event-ID"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var last) ? last : -1;
         try
         {
@@ -72,5 +74,10 @@ internal static class StreamEndpoints
             // The client went away.
         }
         return TypedResults.Empty;
+    }
+
+    private sealed class Counted(Metrics.ServerMetrics metrics) : IDisposable
+    {
+        public void Dispose() => metrics.SseClients.Add(-1);
     }
 }

@@ -1,0 +1,159 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Pulseboard.Log;
+using Pulseboard.Server.Auth;
+using Pulseboard.Server.Hosting;
+using Pulseboard.Server.Serving;
+
+namespace Pulseboard.Server.Metrics;
+
+/// <summary>
+/// <c>GET /metrics</c>: the server's health and the dashboards' own numbers in the Prometheus text format. Every
+/// numeric section becomes a series labelled by dashboard and section; heartbeat sources give
+/// <c>pulseboard_heartbeat_last_seen_timestamp_seconds</c>, at most <see cref="MaxSources"/> per section.
+/// </summary>
+internal static class MetricsEndpoints
+{
+    /// <summary>Heartbeat sources exposed per section, so a runaway source name cannot explode the series.</summary>
+    public const int MaxSources = 1_000;
+
+    public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/metrics", (HttpRequest request, ServerMetrics metrics, CacheStore caches, IEventLog log, ProjectorStatus projector, ServerOptions options, Tokens tokens) =>
+        {
+            if (Access.Reader(request, tokens) is { } denied)
+            {
+                return denied;
+            }
+            var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+            var text = new Exposition(buffer);
+            WriteHealth(text, metrics, log, projector, caches, options);
+            WriteDashboards(text, caches);
+            return TypedResults.Bytes(buffer.WrittenMemory.ToArray(), Exposition.ContentType);
+        });
+        return app;
+    }
+
+    private static void WriteHealth(Exposition text, ServerMetrics metrics, IEventLog log, ProjectorStatus projector, CacheStore caches, ServerOptions options)
+    {
+        Counter(text, metrics, "pulseboard_events_appended", "Events stored, by dashboard", "dashboard");
+        Counter(text, metrics, "pulseboard_events_rejected", "Events refused, by the field at fault", "reason");
+        Histogram(text, metrics, "pulseboard_append_duration_seconds", "Time to store one request's events");
+        Histogram(text, metrics, "pulseboard_append_batch_events", "Events per request");
+
+        text.Family("pulseboard_log_end_seq", "gauge", "The last seq the log acknowledged");
+        text.Sample("pulseboard_log_end_seq", log.End);
+        var segments = new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataDirectory), "events")).EnumerateFiles("*.jsonl").ToList();
+        text.Family("pulseboard_log_segments", "gauge", "Segment files in the log");
+        text.Sample("pulseboard_log_segments", segments.Count);
+        text.Family("pulseboard_log_bytes", "gauge", "Bytes in the log's segments");
+        text.Sample("pulseboard_log_bytes", segments.Sum(s => s.Length));
+        text.Family("pulseboard_projector_lag_events", "gauge", "Events appended but not yet projected");
+        text.Sample("pulseboard_projector_lag_events", Math.Max(0, log.End - projector.Position));
+        text.Family("pulseboard_projector_cycles_total", "counter", "Projection cycles run");
+        text.Sample("pulseboard_projector_cycles_total", projector.Cycles);
+        text.Family("pulseboard_cache_bytes", "gauge", "Bytes of each dashboard's cache");
+        foreach (var (id, cache) in caches.All)
+        {
+            text.Sample("pulseboard_cache_bytes", cache.Bytes.Length, ("dashboard", id));
+        }
+        text.Family("pulseboard_sse_clients", "gauge", "Server-Sent Events streams open");
+        text.Sample("pulseboard_sse_clients", metrics.Sums("pulseboard_sse_clients").Sum(s => s.Sum));
+
+        using var process = Process.GetCurrentProcess();
+        text.Family("process_resident_memory_bytes", "gauge", "Resident memory");
+        text.Sample("process_resident_memory_bytes", process.WorkingSet64);
+        text.Family("process_cpu_seconds_total", "counter", "CPU time used");
+        text.Sample("process_cpu_seconds_total", process.TotalProcessorTime.TotalSeconds);
+        text.Family("process_start_time_seconds", "gauge", "When the process started, Unix seconds");
+        text.Sample("process_start_time_seconds", new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0);
+    }
+
+    private static void Counter(Exposition text, ServerMetrics metrics, string name, string help, string label)
+    {
+        text.Family(name + "_total", "counter", help); // in text format 0.0.4 a family is named as its samples
+        foreach (var (tag, sum) in metrics.Sums(name))
+        {
+            text.Sample(name + "_total", sum, (label, tag.Length == 0 ? "" : tag[(tag.IndexOf('=', StringComparison.Ordinal) + 1)..]));
+        }
+    }
+
+    private static void Histogram(Exposition text, ServerMetrics metrics, string name, string help)
+    {
+        text.Family(name, "histogram", help);
+        var (buckets, sum, count) = metrics.HistogramOf(name).Snapshot();
+        foreach (var (le, cumulative) in buckets)
+        {
+            text.Sample(name + "_bucket", cumulative, ("le", double.IsPositiveInfinity(le) ? "+Inf" : le.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        text.Sample(name + "_sum", sum);
+        text.Sample(name + "_count", count);
+    }
+
+    /// <summary>The dashboards' numbers: stat values that are numbers, counters, the latest timeseries bucket, today's daily, heartbeats.</summary>
+    private static void WriteDashboards(Exposition text, CacheStore caches)
+    {
+        var values = new List<(string Dashboard, string Section, string Kind, double Value)>();
+        var counts = new List<(string Dashboard, string Section, double Count)>();
+        var beats = new List<(string Dashboard, string Section, string Source, double Last)>();
+        foreach (var (id, cache) in caches.All)
+        {
+            using var document = JsonDocument.Parse(cache.Bytes);
+            if (!document.RootElement.TryGetProperty("sections", out var sections) || document.RootElement.TryGetProperty("orphaned", out _))
+            {
+                continue;
+            }
+            foreach (var section in sections.EnumerateObject())
+            {
+                var s = section.Value;
+                switch (s.GetProperty("kind").GetString())
+                {
+                    case "stat" when s.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Number:
+                        values.Add((id, section.Name, "stat", v.GetDouble()));
+                        break;
+                    case "counter":
+                        values.Add((id, section.Name, "counter", s.GetProperty("value").GetDouble()));
+                        counts.Add((id, section.Name, s.GetProperty("count").GetDouble()));
+                        break;
+                    case "timeseries" when s.GetProperty("points").GetArrayLength() > 0:
+                        var points = s.GetProperty("points");
+                        values.Add((id, section.Name, "timeseries", points[points.GetArrayLength() - 1][1].GetDouble()));
+                        break;
+                    case "daily" when s.GetProperty("values").GetArrayLength() > 0:
+                        var days = s.GetProperty("values");
+                        var last = days[days.GetArrayLength() - 1];
+                        if (last[0].GetString() == DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
+                        {
+                            values.Add((id, section.Name, "daily", last[1].GetDouble()));
+                        }
+                        break;
+                    case "heartbeat":
+                        foreach (var source in s.GetProperty("sources").EnumerateArray().Take(MaxSources))
+                        {
+                            beats.Add((id, section.Name, source.GetProperty("key").GetString()!, source.GetProperty("last").GetDateTimeOffset().ToUnixTimeMilliseconds() / 1000.0));
+                        }
+                        break;
+                }
+            }
+        }
+        text.Family("pulseboard_section_value", "gauge", "A dashboard section's number: a numeric stat, a counter, the latest timeseries bucket, today's daily");
+        foreach (var (dashboard, section, kind, value) in values)
+        {
+            text.Sample("pulseboard_section_value", value, ("dashboard", dashboard), ("section", section), ("kind", kind));
+        }
+        text.Family("pulseboard_section_events_total", "counter", "Events a counter section counted");
+        foreach (var (dashboard, section, count) in counts)
+        {
+            text.Sample("pulseboard_section_events_total", count, ("dashboard", dashboard), ("section", section));
+        }
+        text.Family("pulseboard_heartbeat_last_seen_timestamp_seconds", "gauge", "When a heartbeat source was last seen, Unix seconds: alert on time() - this");
+        foreach (var (dashboard, section, source, last) in beats)
+        {
+            text.Sample("pulseboard_heartbeat_last_seen_timestamp_seconds", last, ("dashboard", dashboard), ("section", section), ("source", source));
+        }
+    }
+}
