@@ -30,6 +30,7 @@ internal static class PulseboardCommand
             ProjectCommand.CreateProject(data, dashboards),
             ProjectCommand.CreateRebuild(data, dashboards),
             ExportCommand.Create(data, dashboards),
+            GrafanaCommand.Create(dashboards),
             CheckCommand.Create(dashboards),
             SchemaCommand.Create(),
         };

@@ -22,11 +22,11 @@ internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerO
             Logger = loggers.CreateLogger("Pulseboard.Projector"),
             OnCycle = cycle =>
             {
-                status.Ran(cycle.Position);
                 if (cycle.CachesWritten > 0)
                 {
                     caches.Refresh();
                 }
+                status.Ran(cycle.Position); // after the refresh: a lag of 0 means the served caches hold it
             },
         }, log);
         await Task.Yield();
