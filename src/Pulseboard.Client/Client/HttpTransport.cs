@@ -22,7 +22,7 @@ public sealed class HttpTransportException(string message, HttpStatusCode status
 /// <see cref="HttpTransportOptions.SpoolDirectory"/>; it is sent, oldest first, before each new batch once the server
 /// answers. Used by one <see cref="PulseboardClient"/> writer at a time.
 /// </remarks>
-public sealed class HttpTransport : IEventTransport
+public sealed class HttpTransport : IEventTransport, IReportsDrops
 {
     private const int SpoolChunkBytes = 4 * 1024 * 1024;
     private readonly HttpTransportOptions _options;
@@ -30,6 +30,7 @@ public sealed class HttpTransport : IEventTransport
     private readonly Uri _endpoint;
     private readonly string? _spool;
     private long _counter;
+    private long _dropped;
 
     /// <summary>Creates the transport.</summary>
     public HttpTransport(HttpTransportOptions options)
@@ -46,6 +47,9 @@ public sealed class HttpTransport : IEventTransport
             _spool = Path.Combine(Path.GetFullPath(folder), "spool.ndjson");
         }
     }
+
+    /// <inheritdoc/>
+    public void ReportDropped(long total) => Interlocked.Exchange(ref _dropped, total);
 
     /// <summary>Bytes waiting in the spool.</summary>
     public long SpooledBytes => _spool is not null && File.Exists(_spool) ? new FileInfo(_spool).Length : 0;
@@ -136,6 +140,9 @@ public sealed class HttpTransport : IEventTransport
             {
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             }
+            // The client's drops travel with its events, so the server's /metrics shows what agents lost.
+            request.Headers.Add("Pulseboard-Client", _options.ClientId);
+            request.Headers.Add("Pulseboard-Client-Dropped", Interlocked.Read(ref _dropped).ToString(System.Globalization.CultureInfo.InvariantCulture));
             HttpResponseMessage? response = null;
             try
             {

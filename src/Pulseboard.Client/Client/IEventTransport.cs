@@ -15,3 +15,10 @@ public interface IEventTransport : IAsyncDisposable
     /// <exception cref="Exception">Delivery failed as a whole; the client counts the batch as failed and tells its listener.</exception>
     ValueTask<IReadOnlyList<AppendOutcome>> SendAsync(IReadOnlyList<Event> events, bool flushToDisk, CancellationToken cancellationToken);
 }
+
+/// <summary>A transport that passes the client's count of dropped events on (the HTTP transport: to the server's <c>/metrics</c>).</summary>
+public interface IReportsDrops
+{
+    /// <summary>The client's total of events dropped so far; called before each send.</summary>
+    void ReportDropped(long total);
+}

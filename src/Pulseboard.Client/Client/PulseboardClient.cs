@@ -180,6 +180,7 @@ public sealed class PulseboardClient : IAsyncDisposable, IDisposable
             return;
         }
         var durable = batch.Exists(p => p.Durable);
+        (_transport as IReportsDrops)?.ReportDropped(Dropped); // drops are themselves reported
         IReadOnlyList<AppendOutcome> outcomes;
         try
         {

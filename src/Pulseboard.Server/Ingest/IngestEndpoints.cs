@@ -84,6 +84,11 @@ internal static class IngestEndpoints
                     $"token \"{grant!.Name}\" may not write the dashboards of events {string.Join(", ", forbidden)}; nothing was stored",
                     forbidden.ConvertAll(i => new RejectedEvent(i, "dashboard", $"dashboard: {EventRules.Quote(parsed.Events.First(e => e.Index == i).Event.Dashboard)} is outside this token's dashboards")));
             }
+            if (request.Headers["Pulseboard-Client"].ToString() is { Length: > 0 and <= 64 } client
+                && long.TryParse(request.Headers["Pulseboard-Client-Dropped"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var dropped))
+            {
+                metrics.ReportClientDrops(client, dropped);
+            }
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = await AppendAsync(log, parsed, request.Query["durable"] == "true", request.Query["positions"] == "true", cancellationToken).ConfigureAwait(false);
             Record(metrics, parsed, System.Diagnostics.Stopwatch.GetElapsedTime(started));

@@ -61,6 +61,11 @@ internal static class MetricsEndpoints
         {
             text.Sample("pulseboard_cache_bytes", cache.Bytes.Length, ("dashboard", id));
         }
+        text.Family("pulseboard_client_dropped_events", "gauge", "Events a client's SDK dropped (its queue was full), as it last reported");
+        foreach (var (client, dropped) in metrics.ClientDrops.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            text.Sample("pulseboard_client_dropped_events", dropped, ("client", client));
+        }
         text.Family("pulseboard_sse_clients", "gauge", "Server-Sent Events streams open");
         text.Sample("pulseboard_sse_clients", metrics.Sums("pulseboard_sse_clients").Sum(s => s.Sum));
 

@@ -48,6 +48,17 @@ internal sealed class ServerMetrics : IDisposable
 
     public UpDownCounter<long> SseClients { get; }
 
+    /// <summary>The total of dropped events each client last reported (<c>Pulseboard-Client-Dropped</c>), at most 1,000 clients.</summary>
+    public ConcurrentDictionary<string, long> ClientDrops { get; } = new(StringComparer.Ordinal);
+
+    public void ReportClientDrops(string client, long total)
+    {
+        if (ClientDrops.Count < 1_000 || ClientDrops.ContainsKey(client))
+        {
+            ClientDrops[client] = total;
+        }
+    }
+
     private void Record(string name, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         if (_histograms.TryGetValue(name, out var histogram))

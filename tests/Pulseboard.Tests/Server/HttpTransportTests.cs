@@ -120,4 +120,27 @@ public sealed class HttpTransportTests : IDisposable
         Assert.Equal(1, client.Failed);
         Assert.Contains("cannot be reached", Assert.Single(errors).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_clients_drops_reach_the_servers_metrics()
+    {
+        var port = FreePort();
+        await using var app = Server(port);
+        await app.StartAsync();
+        await using (var client = new PulseboardClient(
+            new HttpTransport(new HttpTransportOptions { Server = new Uri($"http://127.0.0.1:{port}"), ClientId = "agent-7" }),
+            new PulseboardClientOptions { QueueCapacity = 2 }))
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                client.Append(Sample.Make(i));
+            }
+            await client.AppendAsync(Sample.Make(500)); // this send carries the total so far; nothing is appended after it
+            Assert.True(client.Dropped > 0);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            var metrics = await http.GetStringAsync("/metrics");
+            Assert.Contains($"pulseboard_client_dropped_events{{client=\"agent-7\"}} {client.Dropped}\n", metrics, StringComparison.Ordinal);
+        }
+        await app.StopAsync();
+    }
 }
