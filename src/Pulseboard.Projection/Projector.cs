@@ -12,7 +12,11 @@ namespace Pulseboard.Projection;
 /// <param name="Applied">Events that fed at least one dashboard.</param>
 /// <param name="CachesWritten">Cache files written.</param>
 /// <param name="Position">The last seq processed for every dashboard (the checkpoint).</param>
-public readonly record struct CycleResult(long Events, long Applied, int CachesWritten, long Position);
+public readonly record struct CycleResult(long Events, long Applied, int CachesWritten, long Position)
+{
+    /// <summary>How long the cycle took (zero for a cycle that found nothing to do).</summary>
+    public TimeSpan Duration { get; init; }
+}
 
 /// <summary>
 /// Projects the event log into one cache per dashboard: reads from the lowest position any cache needs, applies each
@@ -129,6 +133,7 @@ public sealed class Projector : IDisposable
         {
             return new CycleResult(0, 0, 0, _position);
         }
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var from = _caches.Min(c => c.Next);
         var end = Math.Min(log.End, from + _options.MaxCycleEvents - 1);
         if (end < from && !_caches.Exists(c => c.Dirty))
@@ -167,7 +172,7 @@ public sealed class Projector : IDisposable
         {
             SaveCheckpoint();
         }
-        var result = new CycleResult(events, applied, written, _position);
+        var result = new CycleResult(events, applied, written, _position) { Duration = System.Diagnostics.Stopwatch.GetElapsedTime(started) };
         _options.OnCycle?.Invoke(result);
         return result;
     }

@@ -10,7 +10,7 @@ namespace Pulseboard.Server.Hosting;
 /// The continuous projector inside the server: woken by appends, debounced, and after every cycle the served caches
 /// are reloaded.
 /// </summary>
-internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerOptions options, ProjectorStatus status, ILoggerFactory loggers) : BackgroundService
+internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerOptions options, ProjectorStatus status, Metrics.ServerMetrics metrics, ILoggerFactory loggers) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -26,6 +26,7 @@ internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerO
                 {
                     caches.Refresh();
                 }
+                metrics.CycleSeconds.Record(cycle.Duration.TotalSeconds);
                 status.Ran(cycle.Position); // after the refresh: a lag of 0 means the served caches hold it
             },
         }, log);

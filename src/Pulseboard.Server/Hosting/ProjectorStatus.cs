@@ -5,13 +5,18 @@ internal sealed class ProjectorStatus
 {
     private long _position;
     private long _cycles;
+    private long _lastCycleTicks = DateTime.UtcNow.Ticks;
 
     public long Position => Volatile.Read(ref _position);
 
     public long Cycles => Volatile.Read(ref _cycles);
 
+    /// <summary>When the last cycle ended.</summary>
+    public DateTimeOffset LastCycle => new(Interlocked.Read(ref _lastCycleTicks), TimeSpan.Zero);
+
     public void Ran(long position)
     {
+        Interlocked.Exchange(ref _lastCycleTicks, DateTime.UtcNow.Ticks);
         Volatile.Write(ref _position, position);
         Interlocked.Increment(ref _cycles);
     }

@@ -54,6 +54,9 @@ internal static class MetricsEndpoints
         text.Sample("pulseboard_log_bytes", segments.Sum(s => s.Length));
         text.Family("pulseboard_projector_lag_events", "gauge", "Events appended but not yet projected");
         text.Sample("pulseboard_projector_lag_events", Math.Max(0, log.End - projector.Position));
+        text.Family("pulseboard_projector_lag_seconds", "gauge", "While events wait to be projected: seconds since the projector last finished a cycle; 0 when caught up");
+        text.Sample("pulseboard_projector_lag_seconds", log.End > projector.Position ? Math.Max(0, (DateTimeOffset.UtcNow - projector.LastCycle).TotalSeconds) : 0);
+        Histogram(text, metrics, "pulseboard_projection_cycle_seconds", "Time of one projection cycle");
         text.Family("pulseboard_projector_cycles_total", "counter", "Projection cycles run");
         text.Sample("pulseboard_projector_cycles_total", projector.Cycles);
         text.Family("pulseboard_cache_bytes", "gauge", "Bytes of each dashboard's cache");

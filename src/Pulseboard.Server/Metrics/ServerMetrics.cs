@@ -24,6 +24,8 @@ internal sealed class ServerMetrics : IDisposable
         AppendSeconds = _meter.CreateHistogram<double>("pulseboard_append_duration_seconds", "s", "Time to store one request's events");
         BatchSize = _meter.CreateHistogram<long>("pulseboard_append_batch_events", "events", "Events per request");
         SseClients = _meter.CreateUpDownCounter<long>("pulseboard_sse_clients", "clients", "Server-Sent Events streams open");
+        CycleSeconds = _meter.CreateHistogram<double>("pulseboard_projection_cycle_seconds", "s", "Time of one projection cycle");
+        _histograms["pulseboard_projection_cycle_seconds"] = new Histogram(s_secondsBuckets);
         _histograms["pulseboard_append_duration_seconds"] = new Histogram(s_secondsBuckets);
         _histograms["pulseboard_append_batch_events"] = new Histogram(s_batchBuckets);
         _listener.InstrumentPublished = (instrument, listener) =>
@@ -47,6 +49,8 @@ internal sealed class ServerMetrics : IDisposable
     public Histogram<long> BatchSize { get; }
 
     public UpDownCounter<long> SseClients { get; }
+
+    public Histogram<double> CycleSeconds { get; }
 
     /// <summary>The total of dropped events each client last reported (<c>Pulseboard-Client-Dropped</c>), at most 1,000 clients.</summary>
     public ConcurrentDictionary<string, long> ClientDrops { get; } = new(StringComparer.Ordinal);

@@ -64,7 +64,7 @@ public sealed partial class ProjectorTests : IDisposable
         using (var projector = Open(log))
         {
             var cycle = projector.RunOnce(log);
-            Assert.Equal(new CycleResult(2, 2, 9, 2), cycle);
+            Assert.Equal(new CycleResult(2, 2, 9, 2), cycle with { Duration = default });
         }
         var caches = Caches();
         Assert.Equal(9, caches.Count);
