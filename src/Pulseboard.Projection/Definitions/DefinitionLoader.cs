@@ -103,6 +103,13 @@ public static partial class DefinitionLoader
             reader.Error((int)ex.Start.Line, "", $"is not valid YAML: {ex.Message}");
             return null;
         }
+#pragma warning disable CA1031 // The YAML parser throws other exceptions on some broken input (found by fuzzing): still a message, never a crash.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            reader.Error(0, "", $"is not valid YAML ({ex.Message}); check the indentation and the quotes");
+            return null;
+        }
         if (root is null)
         {
             reader.Error(0, "", "must be a YAML mapping with title, refresh, stale_after and sections (see docs/DEFINITIONS.md)");
