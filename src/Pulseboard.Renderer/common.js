@@ -1,10 +1,14 @@
 // Shared by the pages. Every text that came from an event goes in with textContent: never HTML.
 
+// Bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069) let a text disguise itself ("gnp.exe" shown
+// as "exe.png"): an agent's text never gets to reorder what a reader sees.
+const bidiControls = /[\u202A-\u202E\u2066-\u2069]/g;
+
 /** Makes an element; `text` is set with textContent, so markup in it stays text. */
 export function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (text !== undefined && text !== null) node.textContent = String(text).replace(bidiControls, "");
   return node;
 }
 

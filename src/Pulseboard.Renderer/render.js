@@ -52,7 +52,11 @@ const kinds = {
     table.tHead.append(head);
     for (const row of s.rows) {
       const tr = el("tr");
-      for (const cell of row.cells) tr.append(el("td", null, show(cell)));
+      for (const cell of row.cells) {
+        const td = el("td");
+        td.append(el("div", "cell", show(cell)));
+        tr.append(td);
+      }
       table.tBodies[0].append(tr);
     }
     const wrap = el("div", "table-wrap");

@@ -156,6 +156,26 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
     }
 
     [Fact]
+    public async Task Hostile_text_stays_readable_text_and_breaks_no_layout()
+    {
+        var longWord = new string('W', 3_000);
+        await PostAsync($$$"""
+            [{"dashboard":"mindminer","section":"leads","action":"new_inquiry","content":{"id":"1","from":"javascript:alert(1)","message":"<a href=\"javascript:alert(2)\">click</a>"}},
+             {"dashboard":"mindminer","section":"leads","action":"new_inquiry","content":{"id":"2","from":"‮gnp.exe‬","message":"{{{longWord}}}"}},
+             {"dashboard":"mindminer","section":"tasks","action":"task_opened","content":{"id":"t","title":"{{{longWord}}}","owner":"<b>x</b>","due":"‮tomorrow","status":"<iframe src=//evil>"}}]
+            """);
+        var page = await OpenAsync("/d/mindminer", width: 390, height: 844);
+        await page.Locator("[data-section=leads] .feed li").Nth(1).WaitForAsync();
+        Assert.Equal(0, await page.Locator("#sections a, #sections iframe, #sections b, #sections script").CountAsync());
+        Assert.Contains("<a href=\"javascript:alert(2)\">click</a>", await page.Locator("[data-section=leads]").TextContentAsync(), StringComparison.Ordinal);
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "a long word pushed the page sideways");
+        Assert.True(await page.EvaluateAsync<bool>("() => [...document.querySelectorAll('.card')].every(c => c.getBoundingClientRect().right <= window.innerWidth + 1)"));
+        Assert.StartsWith("gnp.exe: ", await page.Locator("[data-section=leads] .feed li .text").First.TextContentAsync(), StringComparison.Ordinal); // no right-to-left override
+        Assert.True(_consoleErrors.Count == 0, string.Join("\n", _consoleErrors));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("hostile-text.png"), FullPage = true });
+    }
+
+    [Fact]
     public async Task Pages_carry_a_strict_content_security_policy()
     {
         var response = await _http.GetAsync("/d/costs");
