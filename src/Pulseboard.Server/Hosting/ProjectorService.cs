@@ -31,6 +31,38 @@ internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerO
             },
         }, log);
         await Task.Yield();
-        await projector.RunAsync(log, stoppingToken).ConfigureAwait(false);
+        var logger = loggers.CreateLogger("Pulseboard.Projector");
+        var wait = TimeSpan.FromMilliseconds(250);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await projector.RunAsync(log, stoppingToken).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                // A full or failing disk must not stop the server: events are still taken (or refused with 507),
+                // and the caches that could not be written stay dirty and are written once the disk allows it.
+                logger.ProjectorCannotWrite(ex, wait.TotalSeconds);
+                try
+                {
+                    await Task.Delay(wait, TimeProvider.System, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+                continue;
+            }
+            wait = TimeSpan.FromMilliseconds(250);
+        }
     }
+
+}
+
+internal static partial class ProjectorServiceMessages
+{
+    [LoggerMessage(201, LogLevel.Error, "The projector cannot write its caches; retrying in {Seconds} s")]
+    public static partial void ProjectorCannotWrite(this ILogger logger, Exception cause, double seconds);
 }
