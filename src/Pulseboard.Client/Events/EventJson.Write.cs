@@ -75,6 +75,20 @@ public static partial class EventJson
         WriteTimeValue(writer, time);
     }
 
+    /// <summary>Writes a time property as RFC 3339, or <c>null</c> when there is no time.</summary>
+    public static void WriteTimeOrNull(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTimeOffset? time)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (time is { } t)
+        {
+            WriteTime(writer, name, t);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
     /// <summary>Writes a time value as RFC 3339: <c>Z</c> for UTC, the offset otherwise.</summary>
     public static void WriteTimeValue(Utf8JsonWriter writer, DateTimeOffset time)
     {

@@ -103,15 +103,7 @@ internal sealed class DashboardCache
             writer.WriteStartObject();
             writer.WriteString("dashboard"u8, d.Id);
             writer.WriteString("title"u8, d.Title);
-            writer.WritePropertyName("lastUpdate"u8);
-            if (LastUpdate is { } last)
-            {
-                EventJson.WriteTimeValue(writer, last);
-            }
-            else
-            {
-                writer.WriteNullValue();
-            }
+            EventJson.WriteTimeOrNull(writer, "lastUpdate"u8, LastUpdate);
             writer.WriteNumber("position"u8, Position);
             EventJson.WriteTime(writer, "generated"u8, generated);
             writer.WriteNumber("refresh"u8, (long)d.Refresh.TotalSeconds);

@@ -96,15 +96,7 @@ public abstract class SectionState
         writer.WriteStartObject();
         writer.WriteString("kind"u8, plan.Kind);
         writer.WriteString("title"u8, plan.Title);
-        writer.WritePropertyName("updated"u8);
-        if (Updated is { } updated)
-        {
-            EventJson.WriteTimeValue(writer, updated);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
+        EventJson.WriteTimeOrNull(writer, "updated"u8, Updated);
         if (Skipped > 0)
         {
             writer.WriteNumber("skipped"u8, Skipped);
