@@ -13,28 +13,25 @@ public sealed class PageTests(BrowserFixture browser) : IClassFixture<BrowserFix
 {
     private readonly TempDirectory _data = new();
     private readonly List<string> _consoleErrors = [];
-    private WebApplication _app = null!;
+    private TestServer _server = null!;
     private HttpClient _http = null!;
     private string _base = null!;
 
     public async Task InitializeAsync()
     {
-        _app = PulseboardServer.Build(new ServerOptions
+        _server = await TestServer.StartAsync(new ServerOptions
         {
             Urls = "http://127.0.0.1:0",
             DataDirectory = _data.Path,
             DashboardsDirectory = Path.Combine(Repo.Root, "dashboards"),
-        }, logging => logging.ClearProviders());
-        await _app.StartAsync();
-        _base = PulseboardServer.Addresses(_app)[0];
-        _http = new HttpClient { BaseAddress = new Uri(_base) };
+        });
+        _base = _server.Url;
+        _http = _server.Http;
     }
 
     public async Task DisposeAsync()
     {
-        _http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         _data.Dispose();
     }
 

@@ -33,12 +33,6 @@ public sealed class StaticSiteTests(BrowserFixture browser) : IClassFixture<Brow
         Processes.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "pulseboard.dll"), .. args,
             "--data", _data.Path, "--dashboards", Path.Combine(Repo.Root, "dashboards")]);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [Fact]
     public async Task An_exported_site_shows_the_data_refreshes_and_says_when_its_publisher_stopped()
@@ -50,7 +44,7 @@ public sealed class StaticSiteTests(BrowserFixture browser) : IClassFixture<Brow
         Assert.True(File.Exists(Path.Combine(_site.Path, "_headers")));
         Assert.DoesNotContain("\"/assets/", await File.ReadAllTextAsync(Path.Combine(_site.Path, "costs.html")), StringComparison.Ordinal);
 
-        var port = FreePort();
+        var port = TestServer.FreePort();
         var start = new ProcessStartInfo("python3") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var arg in new[] { "-m", "http.server", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--directory", _site.Path })
         {

@@ -33,7 +33,7 @@ public sealed class ProjectorCrashTests(ITestOutputHelper output) : IDisposable
             }
         }
         Assert.Equal(-1, await RunChildAsync(dashboards, killAfterCycles: int.MaxValue)); // the last run completes
-        var survived = ProjectorTests.WithoutGenerated(CachesOf(_data.Path));
+        var survived = ProjectorTests.WithoutGenerated(CacheFolder.Read(_data.Path));
 
         using var clean = new TempDirectory();
         ProjectorTests.CopyLog(_data.Path, clean.Path);
@@ -44,7 +44,7 @@ public sealed class ProjectorCrashTests(ITestOutputHelper output) : IDisposable
             {
             }
         }
-        var rebuilt = ProjectorTests.WithoutGenerated(CachesOf(clean.Path));
+        var rebuilt = ProjectorTests.WithoutGenerated(CacheFolder.Read(clean.Path));
         Assert.Equal(9, rebuilt.Count);
         foreach (var (name, bytes) in rebuilt)
         {
@@ -52,10 +52,6 @@ public sealed class ProjectorCrashTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private static Dictionary<string, string> CachesOf(string data) =>
-        Directory.GetFiles(Path.Combine(data, "caches"), "*.json")
-            .Where(p => !Path.GetFileName(p).StartsWith('_'))
-            .ToDictionary(p => Path.GetFileName(p), File.ReadAllText);
 
     /// <summary>Runs the projector child; kills it after that many cycles. Returns the cycles seen, or -1 when it finished first.</summary>
     private async Task<int> RunChildAsync(string dashboards, int killAfterCycles)

@@ -45,10 +45,7 @@ public sealed partial class ProjectorTests : IDisposable
         }
     }
 
-    private Dictionary<string, string> Caches(string? data = null) =>
-        Directory.GetFiles(Path.Combine(data ?? _data.Path, "caches"), "*.json")
-            .Where(p => !Path.GetFileName(p).StartsWith('_'))
-            .ToDictionary(p => Path.GetFileName(p), File.ReadAllText);
+    private Dictionary<string, string> Caches(string? data = null) => CacheFolder.Read(data ?? _data.Path);
 
     private static JsonElement Section(string cache, string section) =>
         JsonDocument.Parse(cache).RootElement.GetProperty("sections").GetProperty(section);

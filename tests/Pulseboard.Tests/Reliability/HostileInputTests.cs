@@ -17,27 +17,24 @@ namespace Pulseboard.Tests.Reliability;
 public sealed class HostileInputTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly TempDirectory _root = new();
-    private WebApplication _app = null!;
+    private TestServer _server = null!;
     private HttpClient _http = null!;
 
     private string Data => Path.Combine(_root.Path, "data");
 
     public async Task InitializeAsync()
     {
-        _app = PulseboardServer.Build(new ServerOptions
+        _server = await TestServer.StartAsync(new ServerOptions
         {
             Urls = "http://127.0.0.1:0", DataDirectory = Data, DashboardsDirectory = Path.Combine(Repo.Root, "dashboards"),
             MaxBodyBytes = 256 * 1024, MaxEventsPerRequest = 1_000,
-        }, logging => logging.ClearProviders());
-        await _app.StartAsync();
-        _http = new HttpClient { BaseAddress = new Uri(PulseboardServer.Addresses(_app)[0]) };
+        });
+        _http = _server.Http;
     }
 
     public async Task DisposeAsync()
     {
-        _http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         _root.Dispose();
     }
 

@@ -26,12 +26,6 @@ public sealed class ServerCrashTests(ITestOutputHelper output) : IDisposable
 
     private static string Dashboards => Path.Combine(Repo.Root, "dashboards");
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private async Task<Process> StartServerAsync(int port)
     {
@@ -67,7 +61,7 @@ public sealed class ServerCrashTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Every_acknowledged_event_survives_kill_9_of_the_server()
     {
-        var port = FreePort();
+        var port = TestServer.FreePort();
         var random = new Random(9);
         var acks = new ConcurrentDictionary<string, long>();
         var order = Enumerable.Range(0, 4).Select(_ => new ConcurrentQueue<long>()).ToArray();
@@ -147,7 +141,7 @@ public sealed class ServerCrashTests(ITestOutputHelper output) : IDisposable
             output.WriteLine($"{acks.Count} acknowledged, {stored.Count} stored");
         }
 
-        var survived = CachesOf(_data.Path);
+        var survived = CacheFolder.Read(_data.Path);
         using var clean = new TempDirectory();
         ProjectorTests.CopyLog(_data.Path, clean.Path);
         await using (var reader = new FileEventLogReader(clean.Path))
@@ -157,11 +151,7 @@ public sealed class ServerCrashTests(ITestOutputHelper output) : IDisposable
             {
             }
         }
-        Assert.Equal(ProjectorTests.WithoutGenerated(CachesOf(clean.Path)), ProjectorTests.WithoutGenerated(survived));
+        Assert.Equal(ProjectorTests.WithoutGenerated(CacheFolder.Read(clean.Path)), ProjectorTests.WithoutGenerated(survived));
     }
 
-    private static Dictionary<string, string> CachesOf(string data) =>
-        Directory.GetFiles(Path.Combine(data, "caches"), "*.json")
-            .Where(p => !Path.GetFileName(p).StartsWith('_'))
-            .ToDictionary(p => Path.GetFileName(p), File.ReadAllText);
 }

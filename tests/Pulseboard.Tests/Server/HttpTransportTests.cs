@@ -28,12 +28,6 @@ public sealed class HttpTransportTests : IDisposable
         DashboardsDirectory = Path.Combine(Repo.Root, "dashboards"),
     }, logging => logging.ClearProviders());
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private PulseboardClient Client(int port, List<Exception>? errors = null) => new(
         new HttpTransport(new HttpTransportOptions
@@ -59,7 +53,7 @@ public sealed class HttpTransportTests : IDisposable
     [Fact]
     public async Task Appends_reach_the_server_with_their_positions()
     {
-        var port = FreePort();
+        var port = TestServer.FreePort();
         await using var app = Server(port);
         await app.StartAsync();
         await using (var client = Client(port))
@@ -83,7 +77,7 @@ public sealed class HttpTransportTests : IDisposable
     [Fact]
     public async Task Events_wait_in_the_spool_while_the_server_is_down_and_survive_the_agents_restart()
     {
-        var port = FreePort(); // nothing listens there yet
+        var port = TestServer.FreePort(); // nothing listens there yet
         await using (var client = Client(port))
         {
             for (var i = 0; i < 20; i++)
@@ -113,7 +107,7 @@ public sealed class HttpTransportTests : IDisposable
     {
         var errors = new List<Exception>();
         var client = new PulseboardClient(
-            new HttpTransport(new HttpTransportOptions { Server = new Uri($"http://127.0.0.1:{FreePort()}"), MaxAttempts = 1 }),
+            new HttpTransport(new HttpTransportOptions { Server = new Uri($"http://127.0.0.1:{TestServer.FreePort()}"), MaxAttempts = 1 }),
             new PulseboardClientOptions { OnError = errors.Add });
         client.Append(Sample.Make(0));
         await client.DisposeAsync();
@@ -124,7 +118,7 @@ public sealed class HttpTransportTests : IDisposable
     [Fact]
     public async Task A_clients_drops_reach_the_servers_metrics()
     {
-        var port = FreePort();
+        var port = TestServer.FreePort();
         await using var app = Server(port);
         await app.StartAsync();
         await using (var client = new PulseboardClient(

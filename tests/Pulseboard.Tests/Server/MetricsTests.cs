@@ -12,24 +12,21 @@ namespace Pulseboard.Tests.Server;
 public sealed class MetricsTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();
-    private WebApplication _app = null!;
+    private TestServer _server = null!;
     private HttpClient _http = null!;
 
     public async Task InitializeAsync()
     {
-        _app = PulseboardServer.Build(new ServerOptions
+        _server = await TestServer.StartAsync(new ServerOptions
         {
             Urls = "http://127.0.0.1:0", DataDirectory = _data.Path, DashboardsDirectory = Path.Combine(Repo.Root, "dashboards"),
-        }, logging => logging.ClearProviders());
-        await _app.StartAsync();
-        _http = new HttpClient { BaseAddress = new Uri(PulseboardServer.Addresses(_app)[0]) };
+        });
+        _http = _server.Http;
     }
 
     public async Task DisposeAsync()
     {
-        _http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         _data.Dispose();
     }
 

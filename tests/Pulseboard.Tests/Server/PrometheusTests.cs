@@ -23,12 +23,6 @@ public sealed class PrometheusTests : IDisposable
         _prometheus.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [Fact]
     public async Task Prometheus_scrapes_a_dashboard_value_that_was_posted_as_an_event()
@@ -46,7 +40,7 @@ public sealed class PrometheusTests : IDisposable
             Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
         Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
 
-        var port = FreePort();
+        var port = TestServer.FreePort();
         var config = Path.Combine(_prometheus.Path, "prometheus.yml");
         await File.WriteAllTextAsync(config, $"""
             global:

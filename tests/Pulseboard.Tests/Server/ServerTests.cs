@@ -13,7 +13,7 @@ namespace Pulseboard.Tests.Server;
 public sealed class ServerTests : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();
-    private WebApplication _app = null!;
+    private TestServer _server = null!;
     private HttpClient _http = null!;
 
     private ServerOptions Options => new()
@@ -28,16 +28,13 @@ public sealed class ServerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = PulseboardServer.Build(Options, logging => logging.ClearProviders());
-        await _app.StartAsync();
-        _http = new HttpClient { BaseAddress = new Uri(PulseboardServer.Addresses(_app)[0]) };
+        _server = await TestServer.StartAsync(Options);
+        _http = _server.Http;
     }
 
     public async Task DisposeAsync()
     {
-        _http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         _data.Dispose();
     }
 
