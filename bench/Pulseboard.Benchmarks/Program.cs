@@ -4,7 +4,7 @@ using Pulseboard.Benchmarks.Throughput;
 return args switch
 {
     ["bdn", .. var rest] => MicroBenchmarks.Run(rest),
-    ["live", .. var rest] => await Pulseboard.Benchmarks.Live.LiveCommand.RunAsync(rest).ConfigureAwait(false),
+    ["load", .. var rest] => await Pulseboard.Benchmarks.Load.LoadCommand.RunAsync(rest).ConfigureAwait(false),
     ["throughput", .. var rest] => await ThroughputCommand.RunAsync(rest).ConfigureAwait(false),
     _ => Usage(),
 };
@@ -14,6 +14,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: Pulseboard.Benchmarks bdn [BenchmarkDotNet arguments, e.g. --filter '*Append*']
                Pulseboard.Benchmarks throughput [--events N] [--out results.json] (--help for every option)
+               Pulseboard.Benchmarks load [--url URL] [--agents N] [--seconds N] [--json report.json] (--help for every option)
         """);
     return 2;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The server under load on loopback: single-event POSTs, NDJSON batches, 304 revalidations (wrk), then SSE fan-out
-# and append-to-browser latency (the bench program). Usage: bench/load/run.sh [seconds per wrk run, default 10]
+# The server under wrk on loopback, for a second opinion beside the load tool (Pulseboard.Benchmarks load): single-event
+# POSTs, NDJSON batches, 304 revalidations. Usage: bench/load/run.sh [seconds per wrk run, default 10]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -27,6 +27,3 @@ wrk -t2 -c8 -d"${seconds}s" -s "$here/post-ndjson.lua" "$url/api/events" | grep 
 echo; echo "== 304 revalidation of /api/dashboards/costs (wrk -t2 -c64 -d${seconds}s)"
 etag="$(curl -sI "$url/api/dashboards/costs" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')"
 ETAG="$etag" wrk -t2 -c64 -d"${seconds}s" -s "$here/revalidate.lua" "$url/api/dashboards/costs" | grep -E "Requests/sec|Latency|Non-2xx" || true
-
-echo; echo "== SSE fan-out and append-to-browser latency"
-dotnet run -c Release --project "$root/bench/Pulseboard.Benchmarks" -- live --url "$url"

@@ -74,7 +74,8 @@ internal static class ResultWriter
         json.WriteEndObject();
     }
 
-    private static string Format(double value) =>
+    /// <summary>A figure as short as it reads well: whole numbers bare, small ones to three places.</summary>
+    public static string Format(double value) =>
         value == Math.Floor(value) && Math.Abs(value) < 1e12
             ? value.ToString("0", CultureInfo.InvariantCulture)
             : value.ToString(Math.Abs(value) >= 100 ? "0.0" : "0.###", CultureInfo.InvariantCulture);

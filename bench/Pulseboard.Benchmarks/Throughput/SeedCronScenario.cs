@@ -26,7 +26,7 @@ internal static class SeedCronScenario
         while (ticks.Count < maxCycles && (ticks.Count == 0 || Stopwatch.GetElapsedTime(started).TotalSeconds < maxSeconds))
         {
             var t0 = Stopwatch.GetTimestamp();
-            lines = Cycle(dataDirectory, output, dashboards);
+            lines = Cycle(Directory.EnumerateFiles(Path.Combine(dataDirectory, "events"), "*.jsonl").Order(StringComparer.Ordinal), output, dashboards);
             ticks.Add(Stopwatch.GetTimestamp() - t0);
             events += lines;
         }
@@ -40,22 +40,31 @@ internal static class SeedCronScenario
             .With("max_ms", latency.Max / 1000);
     }
 
-    /// <summary>One cron run: the whole log read and parsed, nine files written. Returns the lines read.</summary>
-    private static long Cycle(string dataDirectory, string output, IReadOnlyList<string> dashboards)
+    /// <summary>One cron run: every file read and parsed whole, one file per dashboard written. Returns the lines read.</summary>
+    public static long Cycle(IEnumerable<string> files, string output, IReadOnlyList<string> dashboards)
     {
         var groups = new Dictionary<string, Group>(StringComparer.Ordinal);
         long lines = 0;
-        var segments = Directory.EnumerateFiles(Path.Combine(dataDirectory, "events"), "*.jsonl").Order(StringComparer.Ordinal);
-        foreach (var segment in segments)
+        foreach (var file in files)
         {
-            foreach (var line in File.ReadLines(segment))
+            // Shared for writing: in the seed's design agents append to the file while the cron reads it.
+            using var reader = new StreamReader(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16));
+            while (reader.ReadLine() is { } line)
             {
-                if (line.Length == 0)
+                if (line.Length == 0 || line[^1] != '}')
                 {
-                    continue;
+                    continue; // empty, or a line an agent is still writing: the next cycle reads it whole
                 }
-                using var document = JsonDocument.Parse(line);
-                var dashboard = document.RootElement.TryGetProperty("dashboard", out var d) ? d.GetString() ?? "" : "";
+                string dashboard;
+                try
+                {
+                    using var document = JsonDocument.Parse(line);
+                    dashboard = document.RootElement.TryGetProperty("dashboard", out var d) ? d.GetString() ?? "" : "";
+                }
+                catch (JsonException)
+                {
+                    continue; // the same, cut where a '}' happened to be
+                }
                 if (!groups.TryGetValue(dashboard, out var group))
                 {
                     groups[dashboard] = group = new Group();
