@@ -81,7 +81,8 @@ internal sealed class CacheProbe : IAsyncDisposable
         Volatile.Write(ref _seen, seen);
         Volatile.Write(ref _waitingFor, marker);
         var started = Stopwatch.GetTimestamp();
-        using (var response = await _http.PostAsync("/api/events", new StringContent(MarkedEvent(marker), Encoding.UTF8, "application/json"), token).ConfigureAwait(false))
+        // Not cancelled once sent: an event the server stored must be counted, or the log's growth would not add up.
+        using (var response = await _http.PostAsync("/api/events", new StringContent(MarkedEvent(marker), Encoding.UTF8, "application/json"), CancellationToken.None).ConfigureAwait(false))
         {
             if (!response.IsSuccessStatusCode)
             {

@@ -1,15 +1,19 @@
 namespace Pulseboard.Tests.Support;
 
-/// <summary>The crash tests' child program, run from its own build folder (its dependencies resolve there, not in ours).</summary>
+/// <summary>Programs of this repository the tests run, each from its own build folder (its dependencies resolve there, not in ours).</summary>
 internal static class Child
 {
-    public static string Dll { get; } = Find();
+    /// <summary>The crash tests' child program.</summary>
+    public static string Dll { get; } = Built(Path.Combine("tests", "Pulseboard.Tests.Child"), "Pulseboard.Tests.Child.dll");
 
-    private static string Find()
+    /// <summary>The benchmark program, whose <c>load</c> mode is the project's load tool.</summary>
+    public static string Benchmarks { get; } = Built(Path.Combine("bench", "Pulseboard.Benchmarks"), "Pulseboard.Benchmarks.dll");
+
+    private static string Built(string project, string name)
     {
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = output.Parent!.Name; // …/bin/<configuration>/net10.0
-        var dll = Path.Combine(Repo.Root, "tests", "Pulseboard.Tests.Child", "bin", configuration, output.Name, "Pulseboard.Tests.Child.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"The crash-test child is not built at {dll}; build the solution first.");
+        var dll = Path.Combine(Repo.Root, project, "bin", configuration, output.Name, name);
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{name} is not built at {dll}; build the solution first.");
     }
 }
