@@ -59,6 +59,15 @@ internal static class IngestEndpoints
         {
             return TooLarge(options);
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            return Problems.Of(StatusCodes.Status408RequestTimeout, "Body too slow",
+                "the body came slower than 240 bytes a second after a 5-second grace; send the whole body at once");
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return Problems.Of(ex.StatusCode, "Body not read", $"{ex.Message}; send the whole body with a correct Content-Length");
+        }
         if (length < 0)
         {
             return TooLarge(options);
