@@ -24,29 +24,15 @@ internal static class LoadCommand
 
         var results = new List<LoadResult>();
         var checks = new List<string>();
-        ServerFigures? figures = null;
-        var needsServer = options.Selected.Any(s => s != "seed");
-        if (needsServer)
+        ServerFigures? figures;
+        try
         {
-            await using var server = await LoadServer.StartAsync(options).ConfigureAwait(false);
-            Console.WriteLine($"{"server",-13} {server.Url} ({(server.Owned ? $"started by this run, durability {options.Durability}" : "given")})");
-            Console.WriteLine();
-            if (options.Warmup > 0)
-            {
-                // A fresh server compiles its hot paths on first use: a short unrecorded run keeps that out of the figures.
-                await AgentScenarios.HttpAsync(server, options, "warm-up", options.Agents, batch: 1, seconds: options.Warmup).ConfigureAwait(false);
-            }
-            foreach (var scenario in options.Selected.Where(s => s != "seed").OrderBy(s => Array.IndexOf(LoadOptions.Scenarios, s)))
-            {
-                var before = await server.MetricAsync("pulseboard_log_end_seq").ConfigureAwait(false);
-                var result = await RunAsync(scenario, server, options).ConfigureAwait(false);
-                results.Add(result);
-                if (scenario is "steady" or "http-single" or "http-batch" or "sdk")
-                {
-                    checks.Add(await CheckStoredAsync(server, result, before).ConfigureAwait(false));
-                }
-            }
-            figures = server.Owned ? new(await server.MetricAsync("pulseboard_log_end_seq").ConfigureAwait(false), server.ProcessFigures()) : null;
+            figures = options.Selected.Any(s => s != "seed") ? await RunServerScenariosAsync(options, results, checks).ConfigureAwait(false) : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException)
+        {
+            Console.Error.WriteLine($"load: lost the server: {e.Message}");
+            return 1;
         }
         if (options.Runs("seed"))
         {
@@ -77,6 +63,30 @@ internal static class LoadCommand
             return 1;
         }
         return 0;
+    }
+
+    /// <summary>Every selected scenario but the seed's, against one server; what that server did in all when this started it.</summary>
+    private static async Task<ServerFigures?> RunServerScenariosAsync(LoadOptions options, List<LoadResult> results, List<string> checks)
+    {
+        await using var server = await LoadServer.StartAsync(options).ConfigureAwait(false);
+        Console.WriteLine($"{"server",-13} {server.Url} ({(server.Owned ? $"started by this run, durability {options.Durability}" : "given")})");
+        Console.WriteLine();
+        if (options.Warmup > 0)
+        {
+            // A fresh server compiles its hot paths on first use: a short unrecorded run keeps that out of the figures.
+            await AgentScenarios.HttpAsync(server, options, "warm-up", options.Agents, batch: 1, seconds: options.Warmup).ConfigureAwait(false);
+        }
+        foreach (var scenario in options.Selected.Where(s => s != "seed").OrderBy(s => Array.IndexOf(LoadOptions.Scenarios, s)))
+        {
+            var before = await server.MetricAsync("pulseboard_log_end_seq").ConfigureAwait(false);
+            var result = await RunAsync(scenario, server, options).ConfigureAwait(false);
+            results.Add(result);
+            if (scenario is "steady" or "http-single" or "http-batch" or "sdk")
+            {
+                checks.Add(await CheckStoredAsync(server, result, before).ConfigureAwait(false));
+            }
+        }
+        return server.Owned ? new(await server.MetricAsync("pulseboard_log_end_seq").ConfigureAwait(false), server.ProcessFigures()) : null;
     }
 
     private static async Task<LoadResult> RunAsync(string scenario, LoadServer server, LoadOptions options) => scenario switch
