@@ -13,7 +13,7 @@ internal sealed class LoadOptions
           --agents N         simulated agents in each scenario (default 16)
           --seconds N        how long each scenario runs (default 10)
           --warmup N         seconds of unrecorded single POSTs first, so the server has compiled its hot paths (default 3; 0 for none)
-          --batch N          events per request in http-batch (default 500)
+          --batch N          events per request in http-batch (default 1,000)
           --only a,b         run only these (default all, in this order):
                                steady       the agents POST single events at --rate a second in all
                                http-single  each agent POSTs one event at a time, as fast as answered
@@ -37,7 +37,7 @@ internal sealed class LoadOptions
 
     public double Seconds { get; private set; } = 10;
 
-    public int Batch { get; private set; } = 500;
+    public int Batch { get; private set; } = 1000;
 
     public int BrowserEvents { get; private set; } = 100;
 
