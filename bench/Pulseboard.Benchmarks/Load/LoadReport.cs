@@ -49,7 +49,7 @@ internal static class LoadReport
             ratios.Add(new("seed write p50 over sdk Append p50 (the agent's call)", seed.Latency.Milliseconds(0.5) / sdk.Latency.Milliseconds(0.5)));
             ratios.Add(new("seed write p99 over sdk Append p99", seed.Latency.Milliseconds(0.99) / sdk.Latency.Milliseconds(0.99)));
         }
-        foreach (var r in results.Where(r => r.Name is "http-single" or "http-batch" or "sdk" && r.Shown.Count > 0 && seed.Shown.Count > 0))
+        foreach (var r in results.Where(r => r.Name is "steady" or "http-single" or "http-batch" or "sdk" && r.Shown.Count > 0 && seed.Shown.Count > 0))
         {
             ratios.Add(new($"seed append-to-cache p50 over {r.Name}'s", seed.Shown.Milliseconds(0.5) / r.Shown.Milliseconds(0.5)));
             ratios.Add(new($"seed append-to-cache p99 over {r.Name}'s", seed.Shown.Milliseconds(0.99) / r.Shown.Milliseconds(0.99)));
