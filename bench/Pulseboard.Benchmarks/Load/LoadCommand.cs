@@ -36,8 +36,10 @@ internal static class LoadCommand
         }
         if (options.Runs("seed"))
         {
+            // The seed's design at the steady scenario's rate, then as fast as its agents can append.
             var dashboards = Directory.EnumerateFiles(DashboardsFolder.Find(), "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal).ToArray();
-            results.Add(SeedDesignScenario.Run(options.Agents, options.Seconds, dashboards));
+            results.Add(SeedDesignScenario.Run("seed-steady", options.Agents, options.Seconds, dashboards, options.Rate));
+            results.Add(SeedDesignScenario.Run("seed", options.Agents, options.Seconds, dashboards));
         }
 
         var ratios = LoadReport.Ratios(results);

@@ -22,7 +22,8 @@ internal sealed class LoadOptions
                                revalidate   each agent GETs the costs cache with its ETag (304s)
                                fanout       --clients streams on one dashboard, one update reaching them all
                                browser      Debian's Chromium: append-to-render, first render of a large cache
-                               seed         the seed document's design in this process: open/write/close, cron
+                               seed         the seed document's design in this process (open/write/close, a cron
+                                            re-reading the whole file back to back): at --rate, then flat out
           --rate N           events a second, all agents together, in steady (default 1,000)
           --clients N        streams held by fanout (default 1,000)
           --browser-events N events timed in the page by browser (default 100)

@@ -12,14 +12,19 @@ namespace Pulseboard.Benchmarks.Load;
 /// </summary>
 internal static class SeedDesignScenario
 {
-    public static LoadResult Run(int agents, double seconds, IReadOnlyList<string> dashboards)
+    /// <param name="name">The row's name.</param>
+    /// <param name="agents">Agent threads.</param>
+    /// <param name="seconds">How long the agents append.</param>
+    /// <param name="dashboards">The dashboards the cron writes a file for.</param>
+    /// <param name="rate">Events a second from all agents together (each paced by a timer); null for as fast as they can.</param>
+    public static LoadResult Run(string name, int agents, double seconds, IReadOnlyList<string> dashboards, double? rate = null)
     {
         using var folder = TempDataFolder.Create(Path.GetTempPath(), "load-seed");
         var master = Path.Combine(folder.Path, "dashboard-events.json");
         File.WriteAllBytes(master, []);
         var output = Path.Combine(folder.Path, "caches");
         Directory.CreateDirectory(output);
-        var result = new LoadResult("seed", agents) { LatencyOf = "write" };
+        var result = new LoadResult(name, agents) { LatencyOf = "write" };
         var histograms = new LatencyHistogram[agents];
         var cycles = new List<(long Start, long End)>();
         var probes = new List<(long Started, long Written)>();
@@ -57,8 +62,10 @@ internal static class SeedDesignScenario
         {
             var histogram = histograms[a] = new LatencyHistogram();
             var appender = new SeedAppender(master);
+            using var pace = rate is { } r ? new PeriodicTimer(TimeSpan.FromSeconds(agents / r)) : null;
             for (var n = a; Stopwatch.GetTimestamp() < until; n += agents)
             {
+                pace?.WaitForNextTickAsync().AsTask().GetAwaiter().GetResult();
                 var t0 = Stopwatch.GetTimestamp();
                 appender.Append(AgentScenarios.Pool[n % AgentScenarios.Pool.Length]);
                 histogram.RecordTicks(Stopwatch.GetTimestamp() - t0);
@@ -67,7 +74,7 @@ internal static class SeedDesignScenario
         }) { Name = $"seed agent {a}" }).ToArray();
 
         var started = Stopwatch.GetTimestamp();
-        using (new ProgressLine("seed", seconds, () => (Interlocked.Read(ref events), 0L)))
+        using (new ProgressLine(name, seconds, () => (Interlocked.Read(ref events), 0L)))
         {
             cron.Start();
             probe.Start();

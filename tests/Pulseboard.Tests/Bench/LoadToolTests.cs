@@ -37,7 +37,7 @@ public sealed class LoadToolTests(ITestOutputHelper output)
 
             using var json = JsonDocument.Parse(File.ReadAllText(report));
             var scenarios = json.RootElement.GetProperty("scenarios").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!);
-            Assert.Equal(["steady", "http-single", "http-batch", "sdk", "revalidate", "fanout", "seed"], scenarios.Keys);
+            Assert.Equal(["steady", "http-single", "http-batch", "sdk", "revalidate", "fanout", "seed-steady", "seed"], scenarios.Keys);
             foreach (var name in new[] { "steady", "http-single", "http-batch", "sdk" })
             {
                 var s = scenarios[name];
@@ -55,6 +55,7 @@ public sealed class LoadToolTests(ITestOutputHelper output)
             Assert.Equal(20, scenarios["fanout"].GetProperty("shown").GetProperty("count").GetInt64()); // every stream got the update
             Assert.True(scenarios["revalidate"].GetProperty("metrics").GetProperty("not_modified").GetInt64() > 0);
             Assert.True(scenarios["seed"].GetProperty("events").GetInt64() > 0);
+            Assert.True(scenarios["seed-steady"].GetProperty("shown").GetProperty("count").GetInt64() > 0);
             Assert.True(json.RootElement.GetProperty("ratios").EnumerateObject().Any());
 
             // Every event the tool counted, plus the fan-out's two and this test's, is in the server's log: nothing else wrote to it.
