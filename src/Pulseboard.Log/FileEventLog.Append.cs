@@ -39,10 +39,10 @@ public sealed partial class FileEventLog
         return new ValueTask<IReadOnlyList<AppendOutcome>>(request.Done.Task.WaitAsync(cancellationToken));
     }
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
     {
         var reader = _requests.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             _group.Clear();
             var events = 0;

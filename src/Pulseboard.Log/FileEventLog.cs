@@ -51,7 +51,9 @@ public sealed partial class FileEventLog : IEventLog, ISegmentSource
         _writerLock = writerLock;
         _line = new LogLine(_buffer);
         Recover();
-        _writer = Task.Run(WriteLoopAsync);
+        // A thread of its own: each group is written (and fsynced) synchronously, which on the thread pool would hold
+        // one of its few threads and make requests wait for the pool to grow.
+        _writer = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>

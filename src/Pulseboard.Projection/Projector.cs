@@ -199,18 +199,28 @@ public sealed class Projector : IDisposable
     /// Runs cycles as the log grows until cancelled: woken by appends, then a short debounce
     /// (<see cref="ProjectorOptions.Debounce"/>) so a burst becomes one cycle.
     /// </summary>
-    public async Task RunAsync(IEventLogReader log, CancellationToken cancellationToken)
+    /// <remarks>
+    /// On a thread of its own: a cycle reads, writes and renames files and, once a second, fsyncs them, all
+    /// synchronously. On the thread pool that would hold one of its few threads (two on a two-core machine) for
+    /// each cycle, and requests would queue behind it until the pool adds a thread, which takes up to a second.
+    /// </remarks>
+    public Task RunAsync(IEventLogReader log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(log);
+        return Task.Factory.StartNew(() => Run(log, cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private void Run(IEventLogReader log, CancellationToken cancellationToken)
+    {
         RunOnce(log, null, cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await log.WaitForAsync(_checkpoint, cancellationToken).ConfigureAwait(false);
+                log.WaitForAsync(_checkpoint, cancellationToken).AsTask().GetAwaiter().GetResult();
                 if (_options.Debounce > TimeSpan.Zero)
                 {
-                    await Task.Delay(_options.Debounce, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                    Task.Delay(_options.Debounce, _options.TimeProvider, cancellationToken).GetAwaiter().GetResult();
                 }
             }
             catch (OperationCanceledException)
