@@ -31,7 +31,7 @@ public sealed class ServerCrashTests(ITestOutputHelper output) : IDisposable
         var acks = new ConcurrentDictionary<string, long>();
         var order = Enumerable.Range(0, 4).Select(_ => new ConcurrentQueue<long>()).ToArray();
         var next = new int[4];
-        var rounds = 4;
+        var rounds = Scale.Pick(ci: 6, longRun: 30);
         for (var round = 0; round < rounds; round++)
         {
             using var server = await ServerProcess.StartAsync(_data.Path, port);
@@ -100,7 +100,7 @@ public sealed class ServerCrashTests(ITestOutputHelper output) : IDisposable
                 var seqs = queue.ToArray();
                 Assert.Equal(seqs.Order(), seqs); // in the order each client was acknowledged
             }
-            output.WriteLine($"{acks.Count} acknowledged, {stored.Count} stored");
+            output.WriteLine($"{rounds} rounds killed with SIGKILL: {acks.Count} acknowledged, {stored.Count} stored");
         }
 
         var survived = CacheFolder.Read(_data.Path);
