@@ -55,9 +55,10 @@ public sealed partial class SoakTests(ITestOutputHelper output) : IDisposable
         long maxLag = 0;
         _started = Stopwatch.GetTimestamp();
         using var end = new CancellationTokenSource();
-        var clients = streams.Select(s => StreamAsync(s, server.Url, end.Token))
-            .Concat(s_polled.Select(d => PollerAsync(d, server.Url, end.Token)))
-            .Concat(Enumerable.Range(0, Agents).Select(a => AgentAsync(a, server.Url, end.Token)))
+        // On the thread pool, not on xunit's few test threads: tests running alongside must not pace the clients.
+        var clients = streams.Select(s => Task.Run(() => StreamAsync(s, server.Url, end.Token)))
+            .Concat(s_polled.Select(d => Task.Run(() => PollerAsync(d, server.Url, end.Token))))
+            .Concat(Enumerable.Range(0, Agents).Select(a => Task.Run(() => AgentAsync(a, server.Url, end.Token))))
             .ToList();
         try
         {
