@@ -23,7 +23,8 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         var child = Child.Dll;
         var random = new Random(durability == "none" ? 17 : 23);
         var acknowledged = new Dictionary<string, long>();
-        for (var round = 0; round < 5; round++)
+        var rounds = Scale.Pick(ci: 5, longRun: 25);
+        for (var round = 0; round < rounds; round++)
         {
             var killAfter = random.Next(20, 3000);
             var seen = await RunAndKillAsync(child, round, durability, killAfter);
@@ -49,7 +50,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(id, e.Id);
             Assert.Equal(int.Parse(id.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture), e.N()); // complete content
         }
-        output.WriteLine($"{acknowledged.Count} acknowledged, {stored.Count} stored, {log.RecoveredBytes} bytes cut at the last open");
+        output.WriteLine($"{rounds} rounds: {acknowledged.Count} acknowledged, {stored.Count} stored, {log.RecoveredBytes} bytes cut at the last open");
     }
 
     [Fact]

@@ -22,10 +22,11 @@ public sealed class ProjectorCrashTests(ITestOutputHelper output) : IDisposable
     {
         var dashboards = Path.Combine(Repo.Root, "dashboards");
         var random = new Random(5);
+        var rounds = Scale.Pick(ci: 8, longRun: 40);
         await using (var log = FileEventLog.Open(new FileEventLogOptions { DataDirectory = _data.Path, Retention = null }))
         {
             await log.AppendAsync(Enumerable.Range(0, 3000).Select(SampleTraffic.Make).ToList());
-            for (var round = 0; round < 8; round++)
+            for (var round = 0; round < rounds; round++)
             {
                 var cycles = await RunChildAsync(dashboards, killAfterCycles: random.Next(1, 12));
                 output.WriteLine($"round {round}: killed after {cycles} cycles");
@@ -45,6 +46,7 @@ public sealed class ProjectorCrashTests(ITestOutputHelper output) : IDisposable
             }
         }
         var rebuilt = ProjectorTests.WithoutGenerated(CacheFolder.Read(clean.Path));
+        output.WriteLine($"{rounds} rounds killed with SIGKILL over {3000 + (rounds * 1000)} events; {rebuilt.Count} caches compared");
         Assert.Equal(9, rebuilt.Count);
         foreach (var (name, bytes) in rebuilt)
         {

@@ -71,7 +71,8 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IAsyncLifetime
         bodies.Add((Encoding.UTF8.GetBytes("{}"), "text/html"));
         bodies.Add((Encoding.UTF8.GetBytes("{}"), "application/json; charset=utf-16"));
         var random = new Random(6);
-        for (var i = 0; i < 300; i++)
+        var mutations = Scale.Pick(ci: 300, longRun: 5_000);
+        for (var i = 0; i < mutations; i++)
         {
             bodies.Add((Mutate(random), random.Next(3) == 0 ? "application/x-ndjson" : "application/json"));
         }
@@ -90,7 +91,7 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IAsyncLifetime
                 Assert.Contains("\"detail\"", problem, StringComparison.Ordinal);
             }
         }
-        output.WriteLine($"{bodies.Count} bodies: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Value}× {s.Key}")));
+        output.WriteLine($"{bodies.Count} bodies ({mutations} seeded mutations): " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Value}× {s.Key}")));
         Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync("/healthz")).StatusCode);
         // Nothing outside the data folder: the test's root holds only it.
         Assert.Equal(["data"], Directory.GetFileSystemEntries(_root.Path).Select(Path.GetFileName));
@@ -102,14 +103,18 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IAsyncLifetime
         var random = new Random(66);
         var errors = new List<EventError>();
         var definitionErrors = new List<DefinitionError>();
-        for (var i = 0; i < 3_000; i++)
+        var inputs = Scale.Pick(ci: 3_000, longRun: 100_000);
+        int refusedEvents = 0, refusedDefinitions = 0;
+        for (var i = 0; i < inputs; i++)
         {
             var bytes = Mutate(random);
             errors.Clear();
-            _ = EventJson.Parse(bytes, errors); // a null answer with errors is fine; an exception is not
+            refusedEvents += EventJson.Parse(bytes, errors) is null ? 1 : 0; // a null answer with errors is fine; an exception is not
             definitionErrors.Clear();
             _ = DefinitionLoader.Parse("fuzz.yaml", "fuzz.yaml", MutateYaml(random), definitionErrors);
+            refusedDefinitions += definitionErrors.Count > 0 ? 1 : 0;
         }
+        output.WriteLine($"{inputs} mutated events ({refusedEvents} refused) and {inputs} mutated definitions ({refusedDefinitions} with errors), no exception");
     }
 
     private static readonly string s_valid = """{"dashboard":"costs","section":"alerts","action":"budget_warning","priority":"high","timestamp":"2026-11-22T12:00:00Z","source":"a","id":"x","content":{"current":1,"list":[1,"two",null,true],"nested":{"deep":"<script>"}}}""";

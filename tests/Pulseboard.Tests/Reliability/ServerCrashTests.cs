@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Pulseboard.Log;
@@ -26,38 +23,6 @@ public sealed class ServerCrashTests(ITestOutputHelper output) : IDisposable
 
     private static string Dashboards => Path.Combine(Repo.Root, "dashboards");
 
-
-    private async Task<Process> StartServerAsync(int port)
-    {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "pulseboard.dll"), "serve", "--data", _data.Path, "--dashboards", Dashboards, "--urls", $"http://127.0.0.1:{port}" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        var server = Process.Start(start)!;
-        server.OutputDataReceived += (_, _) => { };
-        server.ErrorDataReceived += (_, _) => { };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
-        using var probe = new HttpClient();
-        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        while (true)
-        {
-            try
-            {
-                if ((await probe.GetAsync($"http://127.0.0.1:{port}/healthz", bound.Token)).IsSuccessStatusCode)
-                {
-                    return server;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // still starting
-            }
-            await Task.Yield();
-        }
-    }
-
     [Fact]
     public async Task Every_acknowledged_event_survives_kill_9_of_the_server()
     {
@@ -66,12 +31,13 @@ public sealed class ServerCrashTests(ITestOutputHelper output) : IDisposable
         var acks = new ConcurrentDictionary<string, long>();
         var order = Enumerable.Range(0, 4).Select(_ => new ConcurrentQueue<long>()).ToArray();
         var next = new int[4];
-        for (var round = 0; round < 4; round++)
+        var rounds = Scale.Pick(ci: 6, longRun: 30);
+        for (var round = 0; round < rounds; round++)
         {
-            var server = await StartServerAsync(port);
+            using var server = await ServerProcess.StartAsync(_data.Path, port);
             var killAt = acks.Count + random.Next(100, 600);
             var killed = 0;
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            using var http = new HttpClient { BaseAddress = server.Url };
             var clients = Enumerable.Range(0, 4).Select(c => Task.Run(async () =>
             {
                 while (true)
@@ -99,25 +65,21 @@ public sealed class ServerCrashTests(ITestOutputHelper output) : IDisposable
                 }
             })).ToArray();
             await Task.WhenAll(clients).WaitAsync(TimeSpan.FromMinutes(2));
-            await server.WaitForExitAsync();
+            await server.WaitForExitAsync(TimeSpan.FromMinutes(1));
             output.WriteLine($"round {round}: killed after {acks.Count} acknowledged events in all");
         }
 
         // A last, clean run lets the projector catch up, then stops gracefully.
-        var last = await StartServerAsync(port);
-        using (var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") })
+        using (var last = await ServerProcess.StartAsync(_data.Path, port))
+        using (var http = new HttpClient { BaseAddress = last.Url })
         {
             using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(1));
             while (!(await http.GetStringAsync("/metrics", bound.Token)).Contains("pulseboard_projector_lag_events 0\n", StringComparison.Ordinal))
             {
                 await Task.Yield();
             }
+            await last.StopAsync(); // SIGTERM
         }
-        using (var term = Process.Start("kill", ["-TERM", last.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await term!.WaitForExitAsync();
-        }
-        await last.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
 
         await using (var log = FileEventLog.Open(new FileEventLogOptions { DataDirectory = _data.Path, Retention = null }))
         {
@@ -138,7 +100,7 @@ public sealed class ServerCrashTests(ITestOutputHelper output) : IDisposable
                 var seqs = queue.ToArray();
                 Assert.Equal(seqs.Order(), seqs); // in the order each client was acknowledged
             }
-            output.WriteLine($"{acks.Count} acknowledged, {stored.Count} stored");
+            output.WriteLine($"{rounds} rounds killed with SIGKILL: {acks.Count} acknowledged, {stored.Count} stored");
         }
 
         var survived = CacheFolder.Read(_data.Path);
