@@ -49,6 +49,10 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IAsyncLifetime
         "{\"dashboard\":\"/etc/passwd\",\"section\":\"b\",\"action\":\"c\"}",
         "{\"dashboard\":\"a\\u0000b\",\"section\":\"b\",\"action\":\"c\"}",
         "{\"dashboard\":\"CON\",\"section\":\"..\",\"action\":\"c\"}",
+        "{\"dashboard\":\"a\",\"section\":\"b\",\"action\":\"c\",\"id\":\"../../../../tmp/pulseboard-escape\"}",
+        "{\"dashboard\":\"a\",\"section\":\"b\",\"action\":\"c\",\"id\":\"/etc/passwd\"}",
+        "{\"dashboard\":\"a\",\"section\":\"b\",\"action\":\"c\",\"id\":\"..\\\\..\\\\windows\\u0000.json\"}",
+        "{\"dashboard\":\"a\",\"section\":\"b\",\"action\":\"../../x\",\"source\":\"../../../y\"}",
         "{\"dashboard\":\"a\",\"section\":\"b\",\"action\":\"c\",\"timestamp\":\"9999-99-99T99:99:99Z\"}",
         "{\"dashboard\":\"a\",\"section\":\"b\",\"action\":\"c\",\"priority\":\"\\u0000\"}",
         "{\"dashboard\":\"a\",\"section\":\"b\",\"action\":\"c\",\"id\":\"" + new string('x', 5000) + "\"}",
@@ -95,6 +99,7 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync("/healthz")).StatusCode);
         // Nothing outside the data folder: the test's root holds only it.
         Assert.Equal(["data"], Directory.GetFileSystemEntries(_root.Path).Select(Path.GetFileName));
+        Assert.False(File.Exists("/tmp/pulseboard-escape") || Directory.Exists("/tmp/pulseboard-escape"), "an id became a path");
     }
 
     [Fact]
