@@ -8,7 +8,7 @@ public sealed partial class FileEventLog
     private const int GroupEvents = 16_384;
 
     private readonly List<AppendRequest> _group = [];
-    private readonly List<string> _groupIds = [];
+    private readonly List<UInt128> _groupIds = [];
     private DateTimeOffset _activeOpened;
     private DateTimeOffset? _activeLastReceived;
 
@@ -106,7 +106,8 @@ public sealed partial class FileEventLog
         {
             return AppendOutcome.Rejected(error);
         }
-        if (e.Id is not null && _ids.TryGetValue(e.Id, out var original))
+        var key = e.Id is null ? default : _ids.KeyOf(e.Id);
+        if (e.Id is not null && _ids.TryGetSeq(key, out var original))
         {
             return AppendOutcome.DuplicateOf(original);
         }
@@ -127,8 +128,8 @@ public sealed partial class FileEventLog
         }
         if (e.Id is not null)
         {
-            _ids[e.Id] = next;
-            _groupIds.Add(e.Id);
+            _ids.Set(key, next);
+            _groupIds.Add(key);
         }
         return AppendOutcome.At(next++);
     }
@@ -176,9 +177,9 @@ public sealed partial class FileEventLog
 
     private void UndoGroupIds()
     {
-        foreach (var id in _groupIds)
+        foreach (var key in _groupIds)
         {
-            _ids.Remove(id);
+            _ids.Remove(key);
         }
     }
 

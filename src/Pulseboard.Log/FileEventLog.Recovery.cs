@@ -66,7 +66,7 @@ public sealed partial class FileEventLog
                 }
                 if (id is not null)
                 {
-                    _ids[id] = expected;
+                    _ids.Set(_ids.KeyOf(id), expected);
                 }
                 if (expected == first)
                 {

@@ -30,13 +30,7 @@ public sealed partial class FileEventLog
         }
         var start = segments[keepFrom].First;
         Volatile.Write(ref _segments, segments[keepFrom..]);
-        foreach (var (id, seq) in _ids)
-        {
-            if (seq < start)
-            {
-                _ids.Remove(id);
-            }
-        }
+        _ids.RemoveBelow(start);
         var deleted = 0;
         foreach (var segment in segments[..keepFrom])
         {

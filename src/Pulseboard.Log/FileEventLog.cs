@@ -29,7 +29,7 @@ public sealed partial class FileEventLog : IEventLog, ISegmentSource
     private readonly ILogger? _logger;
     private readonly FolderLock _writerLock;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, long> _ids = new(StringComparer.Ordinal);
+    private readonly IdIndex _ids = new();
     private readonly Channel<AppendRequest> _requests = Channel.CreateUnbounded<AppendRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ByteBuffer _buffer = new(1 << 20);
     private readonly LogLine _line;
