@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Pulseboard.Benchmarks.Load;
 
 /// <summary>The <c>load</c> mode's arguments.</summary>
@@ -62,58 +60,31 @@ internal sealed class LoadOptions
     public static LoadOptions? Parse(string[] args, out string? error)
     {
         var options = new LoadOptions();
-        error = null;
-        for (var i = 0; i < args.Length; i++)
-        {
-            var name = args[i];
-            if (name is "-h" or "--help")
-            {
-                return null;
-            }
-            if (i + 1 >= args.Length)
-            {
-                error = $"{name} needs a value.";
-                return null;
-            }
-            var value = args[++i];
-            switch (name)
-            {
-                case "--url": options.Url = Address(value, ref error); break;
-                case "--agents": options.Agents = Count(name, value, 10_000, ref error); break;
-                case "--seconds": options.Seconds = Count(name, value, 86_400, ref error); break;
-                case "--batch": options.Batch = Count(name, value, 10_000, ref error); break;
-                case "--warmup" when value == "0": options.Warmup = 0; break;
-                case "--warmup": options.Warmup = Count(name, value, 3600, ref error); break;
-                case "--rate": options.Rate = Count(name, value, 10_000_000, ref error); break;
-                case "--clients": options.Clients = Count(name, value, 100_000, ref error); break;
-                case "--browser-events": options.BrowserEvents = Count(name, value, 100_000, ref error); break;
-                case "--durability" when value is "none" or "fsync": options.Durability = value; break;
-                case "--durability": error = $"--durability is none or fsync, not '{value}'."; break;
-                case "--token": options.Token = value; break;
-                case "--json": options.JsonFile = value; break;
-                case "--only": options.SelectOnly(value, ref error); break;
-                default: error = $"unknown option {name}."; break;
-            }
-            if (error is not null)
-            {
-                return null;
-            }
-        }
-        return options;
+        return Arguments.TryApply(args, options.Apply, out error) ? options : null;
     }
 
-    private void SelectOnly(string value, ref string? error)
+    private string? Apply(string name, string value)
     {
-        Selected.Clear();
-        foreach (var name in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        string? error = null;
+        switch (name)
         {
-            if (!Scenarios.Contains(name))
-            {
-                error = $"--only: unknown scenario '{name}'; choose from {string.Join(", ", Scenarios)}.";
-                return;
-            }
-            Selected.Add(name);
+            case "--url": Url = Address(value, ref error); break;
+            case "--agents": Agents = Count(name, value, 10_000, ref error); break;
+            case "--seconds": Seconds = Count(name, value, 86_400, ref error); break;
+            case "--batch": Batch = Count(name, value, 10_000, ref error); break;
+            case "--warmup" when value == "0": Warmup = 0; break;
+            case "--warmup": Warmup = Count(name, value, 3600, ref error); break;
+            case "--rate": Rate = Count(name, value, 10_000_000, ref error); break;
+            case "--clients": Clients = Count(name, value, 100_000, ref error); break;
+            case "--browser-events": BrowserEvents = Count(name, value, 100_000, ref error); break;
+            case "--durability" when value is "none" or "fsync": Durability = value; break;
+            case "--durability": error = $"--durability is none or fsync, not '{value}'."; break;
+            case "--token": Token = value; break;
+            case "--json": JsonFile = value; break;
+            case "--only": error = Arguments.SelectOnly(value, Scenarios, Selected); break;
+            default: error = $"unknown option {name}."; break;
         }
+        return error;
     }
 
     private static Uri? Address(string value, ref string? error)
@@ -126,13 +97,5 @@ internal sealed class LoadOptions
         return null;
     }
 
-    private static int Count(string name, string value, int most, ref string? error)
-    {
-        if (int.TryParse(value.Replace("_", "", StringComparison.Ordinal), NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) && n > 0 && n <= most)
-        {
-            return n;
-        }
-        error = $"{name} must be a whole number from 1 to {most:N0}, not '{value}'.";
-        return 0;
-    }
+    private static int Count(string name, string value, int most, ref string? error) => (int)Arguments.Count(name, value, most, ref error);
 }

@@ -76,13 +76,7 @@ internal static class LoadReport
         using var stream = File.Create(path);
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
-        json.WriteString("measured", DateTimeOffset.UtcNow);
-        json.WriteStartObject("machine");
-        foreach (var (key, value) in machine)
-        {
-            json.WriteString(key, value);
-        }
-        json.WriteEndObject();
+        ResultWriter.WriteMeasured(json, machine);
         json.WriteStartObject("options");
         json.WriteString("url", options.Url?.ToString());
         json.WriteNumber("agents", options.Agents);
@@ -113,21 +107,11 @@ internal static class LoadReport
             json.WriteNumber("requestsPerSecond", Math.Round(Rate(r.Requests, r.Seconds), 1));
             Percentiles(json, "latency", r.LatencyOf, r.Latency);
             Percentiles(json, "shown", r.ShownAs, r.Shown);
-            json.WriteStartObject("metrics");
-            foreach (var (key, value) in r.Metrics)
-            {
-                json.WriteNumber(key, Math.Round(value, 3));
-            }
-            json.WriteEndObject();
+            ResultWriter.WriteFigures(json, "metrics", r.Metrics, 3);
             json.WriteEndObject();
         }
         json.WriteEndArray();
-        json.WriteStartObject("ratios");
-        foreach (var (key, value) in ratios)
-        {
-            json.WriteNumber(key, Math.Round(value, 2));
-        }
-        json.WriteEndObject();
+        ResultWriter.WriteFigures(json, "ratios", ratios, 2);
         json.WriteStartArray("checks");
         foreach (var check in checks)
         {

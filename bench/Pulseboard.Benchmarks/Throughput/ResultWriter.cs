@@ -32,13 +32,7 @@ internal static class ResultWriter
         using var stream = File.Create(path);
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
-        json.WriteString("measured", DateTimeOffset.UtcNow);
-        json.WriteStartObject("machine");
-        foreach (var (key, value) in machine)
-        {
-            json.WriteString(key, value);
-        }
-        json.WriteEndObject();
+        WriteMeasured(json, machine);
         json.WriteStartObject("options");
         json.WriteNumber("events", options.Events);
         json.WriteNumber("fsyncEvents", options.FsyncEvents);
@@ -56,21 +50,34 @@ internal static class ResultWriter
             json.WriteNumber("events", r.Events);
             json.WriteNumber("seconds", Math.Round(r.Seconds, 6));
             json.WriteNumber("eventsPerSecond", Math.Round(r.EventsPerSecond, 1));
-            json.WriteStartObject("metrics");
-            foreach (var (key, value) in r.Metrics)
-            {
-                json.WriteNumber(key, Math.Round(value, 3));
-            }
-            json.WriteEndObject();
+            WriteFigures(json, "metrics", r.Metrics, 3);
             json.WriteEndObject();
         }
         json.WriteEndArray();
-        json.WriteStartObject("ratios");
-        foreach (var (key, value) in ratios)
+        WriteFigures(json, "ratios", ratios, 2);
+        json.WriteEndObject();
+    }
+
+    /// <summary>When, and on what: <c>measured</c> and the <c>machine</c> object.</summary>
+    public static void WriteMeasured(Utf8JsonWriter json, List<KeyValuePair<string, string>> machine)
+    {
+        json.WriteString("measured", DateTimeOffset.UtcNow);
+        json.WriteStartObject("machine");
+        foreach (var (key, value) in machine)
         {
-            json.WriteNumber(key, Math.Round(value, 2));
+            json.WriteString(key, value);
         }
         json.WriteEndObject();
+    }
+
+    /// <summary>An object of named figures, each rounded to <paramref name="digits"/> places.</summary>
+    public static void WriteFigures(Utf8JsonWriter json, string name, IEnumerable<KeyValuePair<string, double>> figures, int digits)
+    {
+        json.WriteStartObject(name);
+        foreach (var (key, value) in figures)
+        {
+            json.WriteNumber(key, Math.Round(value, digits));
+        }
         json.WriteEndObject();
     }
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Pulseboard.Benchmarks.Throughput;
 
 /// <summary>The <c>throughput</c> mode's arguments.</summary>
@@ -41,41 +39,13 @@ internal sealed class ThroughputOptions
 
     public bool Runs(string scenario) => Selected.Contains(scenario);
 
-    /// <summary>Parses the arguments; null and a message when they are wrong.</summary>
+    /// <summary>Parses the arguments; null and a message when they are wrong (null message: help was asked for).</summary>
     public static ThroughputOptions? Parse(string[] args, out string? error)
     {
         var options = new ThroughputOptions();
-        error = null;
-        for (var i = 0; i < args.Length; i++)
+        if (!Arguments.TryApply(args, options.Apply, out error))
         {
-            var name = args[i];
-            if (name is "-h" or "--help")
-            {
-                return null;
-            }
-            if (i + 1 >= args.Length)
-            {
-                error = $"{name} needs a value.";
-                return null;
-            }
-            var value = args[++i];
-            switch (name)
-            {
-                case "--events": options.Events = Count(name, value, ref error); break;
-                case "--fsync-events": options.FsyncEvents = Count(name, value, ref error); break;
-                case "--seed-events": options.SeedEvents = Count(name, value, ref error); break;
-                case "--calls": options.Calls = (int)Math.Min(Count(name, value, ref error), 100_000_000); break;
-                case "--projection-events": options.ProjectionEvents = Math.Min(Count(name, value, ref error), int.MaxValue); break;
-                case "--big-log": options.BigLog = Math.Min(Count(name, value, ref error), int.MaxValue); break;
-                case "--temp": options.TempRoot = value; break;
-                case "--out": options.OutFile = value; break;
-                case "--only": options.SelectOnly(value, ref error); break;
-                default: error = $"unknown option {name}."; break;
-            }
-            if (error is not null)
-            {
-                return null;
-            }
+            return null;
         }
         if (options.FsyncEvents < 0)
         {
@@ -84,27 +54,22 @@ internal sealed class ThroughputOptions
         return options;
     }
 
-    private void SelectOnly(string value, ref string? error)
+    private string? Apply(string name, string value)
     {
-        Selected.Clear();
-        foreach (var name in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        string? error = null;
+        switch (name)
         {
-            if (!Scenarios.Contains(name))
-            {
-                error = $"--only: unknown scenario '{name}'; choose from {string.Join(", ", Scenarios)}.";
-                return;
-            }
-            Selected.Add(name);
+            case "--events": Events = Arguments.Count(name, value, long.MaxValue, ref error); break;
+            case "--fsync-events": FsyncEvents = Arguments.Count(name, value, long.MaxValue, ref error); break;
+            case "--seed-events": SeedEvents = Arguments.Count(name, value, long.MaxValue, ref error); break;
+            case "--calls": Calls = (int)Arguments.Count(name, value, 100_000_000, ref error); break;
+            case "--projection-events": ProjectionEvents = Arguments.Count(name, value, int.MaxValue, ref error); break;
+            case "--big-log": BigLog = Arguments.Count(name, value, int.MaxValue, ref error); break;
+            case "--temp": TempRoot = value; break;
+            case "--out": OutFile = value; break;
+            case "--only": error = Arguments.SelectOnly(value, Scenarios, Selected); break;
+            default: error = $"unknown option {name}."; break;
         }
-    }
-
-    private static long Count(string name, string value, ref string? error)
-    {
-        if (long.TryParse(value.Replace("_", "", StringComparison.Ordinal), NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) && n > 0)
-        {
-            return n;
-        }
-        error = $"{name} must be a positive whole number, not '{value}'.";
-        return 0;
+        return error;
     }
 }
