@@ -75,6 +75,11 @@ internal static class MetricsEndpoints
         using var process = Process.GetCurrentProcess();
         text.Family("process_resident_memory_bytes", "gauge", "Resident memory");
         text.Sample("process_resident_memory_bytes", process.WorkingSet64);
+        var gc = GC.GetGCMemoryInfo();
+        text.Family("dotnet_gc_heap_size_bytes", "gauge", "The managed heap after the last garbage collection: what the server's objects hold, fragmentation included");
+        text.Sample("dotnet_gc_heap_size_bytes", gc.HeapSizeBytes);
+        text.Family("dotnet_gc_committed_bytes", "gauge", "Memory the garbage collector has committed from the system");
+        text.Sample("dotnet_gc_committed_bytes", gc.TotalCommittedBytes);
         text.Family("process_cpu_seconds_total", "counter", "CPU time used");
         text.Sample("process_cpu_seconds_total", process.TotalProcessorTime.TotalSeconds);
         text.Family("process_start_time_seconds", "gauge", "When the process started, Unix seconds");

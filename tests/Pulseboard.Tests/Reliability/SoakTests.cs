@@ -43,7 +43,7 @@ public sealed partial class SoakTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => _data.Dispose();
 
     /// <summary>One second of the run: the server process as /proc saw it, events acknowledged so far, that second's POST latencies.</summary>
-    private sealed record Sample(double Seconds, ProcessStats Process, long Events, double P50, double P99);
+    private sealed record Sample(double Seconds, ProcessStats Process, long Events, double P50, double P99, double HeapMb = 0);
 
     [Fact]
     public async Task A_server_under_steady_load_stays_level_and_loses_nothing()
@@ -74,8 +74,9 @@ public sealed partial class SoakTests(ITestOutputHelper output) : IDisposable
                 var process = ProcessStats.Read(server.Pid);
                 var latencies = TakeLatencies();
                 byQuarter[(second - 1) * 4 / _seconds].AddRange(latencies);
-                samples.Add(new Sample(Stopwatch.GetElapsedTime(_started).TotalSeconds, process, Interlocked.Read(ref _acked), Percentile(latencies, 0.50), Percentile(latencies, 0.99)));
-                maxLag = Math.Max(maxLag, await ScrapeLagAsync(scrape));
+                var (lag, heapMb) = await ScrapeAsync(scrape);
+                samples.Add(new Sample(Stopwatch.GetElapsedTime(_started).TotalSeconds, process, Interlocked.Read(ref _acked), Percentile(latencies, 0.50), Percentile(latencies, 0.99), heapMb));
+                maxLag = Math.Max(maxLag, lag);
             }
         }
         finally
@@ -131,10 +132,11 @@ public sealed partial class SoakTests(ITestOutputHelper output) : IDisposable
         return stored;
     }
 
-    /// <summary>One scrape of /metrics, which must answer 200; returns the projector's lag in events.</summary>
-    private async Task<long> ScrapeLagAsync(HttpClient scrape)
+    /// <summary>One scrape of /metrics, which must answer 200; returns the projector's lag in events and the server's managed heap in MB.</summary>
+    private async Task<(long Lag, double HeapMb)> ScrapeAsync(HttpClient scrape)
     {
         const string Lag = "pulseboard_projector_lag_events ";
+        const string Heap = "dotnet_gc_heap_size_bytes ";
         try
         {
             using var response = await scrape.GetAsync("/metrics");
@@ -143,15 +145,18 @@ public sealed partial class SoakTests(ITestOutputHelper output) : IDisposable
             if (!response.IsSuccessStatusCode)
             {
                 Fail($"/metrics answered {(int)response.StatusCode}");
-                return 0;
+                return (0, 0);
             }
-            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(Lag, StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line[Lag.Length..], CultureInfo.InvariantCulture);
+            var lines = text.Split('\n');
+            var lag = lines.FirstOrDefault(l => l.StartsWith(Lag, StringComparison.Ordinal));
+            var heap = lines.FirstOrDefault(l => l.StartsWith(Heap, StringComparison.Ordinal));
+            return (lag is null ? 0 : long.Parse(lag[Lag.Length..], CultureInfo.InvariantCulture),
+                heap is null ? 0 : double.Parse(heap[Heap.Length..], CultureInfo.InvariantCulture) / (1024 * 1024));
         }
         catch (Exception ex)
         {
             Fail($"/metrics threw {ex.GetType().Name}: {ex.Message}");
-            return 0;
+            return (0, 0);
         }
     }
 
@@ -167,7 +172,7 @@ public sealed partial class SoakTests(ITestOutputHelper output) : IDisposable
         for (var q = 0; q < 4; q++)
         {
             var quarter = Quarter(samples, q);
-            output.WriteLine($"quarter {q + 1}: RSS max {quarter.Max(s => s.Process.RssMb):F0} MB, fds max {quarter.Max(s => s.Process.Fds)}, threads max {quarter.Max(s => s.Process.Threads)}, "
+            output.WriteLine($"quarter {q + 1}: RSS max {quarter.Max(s => s.Process.RssMb):F0} MB, managed heap max {quarter.Max(s => s.HeapMb):F1} MB, fds max {quarter.Max(s => s.Process.Fds)}, threads max {quarter.Max(s => s.Process.Threads)}, "
                 + $"POST p50 {Percentile(byQuarter[q], 0.50):F1} ms, p99 {Percentile(byQuarter[q], 0.99):F1} ms ({byQuarter[q].Count:N0} posts)");
         }
         output.WriteLine($"projector lag at most {maxLag} events at a scrape; SIGTERM to exit {exitCode} in {stopped.TotalSeconds:F1} s; {_failureCount} failures");
@@ -180,10 +185,10 @@ public sealed partial class SoakTests(ITestOutputHelper output) : IDisposable
         {
             return;
         }
-        var csv = new StringBuilder("seconds,rss_mb,fds,threads,events,post_p50_ms,post_p99_ms\n");
+        var csv = new StringBuilder("seconds,rss_mb,fds,threads,events,post_p50_ms,post_p99_ms,gc_heap_mb\n");
         foreach (var s in samples)
         {
-            csv.AppendLine(CultureInfo.InvariantCulture, $"{s.Seconds:F1},{s.Process.RssMb:F1},{s.Process.Fds},{s.Process.Threads},{s.Events},{s.P50:F2},{s.P99:F2}");
+            csv.AppendLine(CultureInfo.InvariantCulture, $"{s.Seconds:F1},{s.Process.RssMb:F1},{s.Process.Fds},{s.Process.Threads},{s.Events},{s.P50:F2},{s.P99:F2},{s.HeapMb:F1}");
         }
         File.WriteAllText(path, csv.ToString());
         output.WriteLine($"samples written to {path}");
