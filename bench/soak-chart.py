@@ -86,19 +86,22 @@ def x_axis(top, x_max, in_minutes):
 def chart(rows, title):
     xs = [r["seconds"] for r in rows]
     x_max = max(xs) or 1
-    rss_top = TOP + 40
-    fds_top = rss_top + PANEL_HEIGHT + GAP
-    height = fds_top + PANEL_HEIGHT + BOTTOM
+    series = [("rss_mb", "Resident memory (VmRSS)", "#1f77b4", "MB")]
+    if "gc_heap_mb" in rows[0]:
+        series.append(("gc_heap_mb", "Managed heap after the last collection (/metrics)", "#2ca02c", "MB"))
+    series.append(("fds", "Open file descriptors", "#d62728", "descriptors"))
+    tops = [TOP + 40 + i * (PANEL_HEIGHT + GAP) for i in range(len(series))]
+    height = tops[-1] + PANEL_HEIGHT + BOTTOM
     events = int(rows[-1]["events"])
     parts = [
         f"<svg xmlns='http://www.w3.org/2000/svg' width='{WIDTH}' height='{height}' viewBox='0 0 {WIDTH} {height}'>",
         f"<rect width='{WIDTH}' height='{height}' fill='white'/>",
         text(LEFT, 22, title, size=14, bold=True),
-        text(LEFT, 40, f"{events:,} events acknowledged; sampled every second from /proc"),
+        text(LEFT, 40, f"{events:,} events acknowledged; sampled every second from /proc and /metrics"),
     ]
-    parts += panel(rss_top, xs, [r["rss_mb"] for r in rows], x_max, "Resident memory (VmRSS)", "#1f77b4", "MB")
-    parts += panel(fds_top, xs, [r["fds"] for r in rows], x_max, "Open file descriptors", "#d62728", "descriptors")
-    parts += x_axis(fds_top + PANEL_HEIGHT, x_max, in_minutes=x_max >= 180)
+    for top, (column, label, colour, unit) in zip(tops, series):
+        parts += panel(top, xs, [r[column] for r in rows], x_max, label, colour, unit)
+    parts += x_axis(tops[-1] + PANEL_HEIGHT, x_max, in_minutes=x_max >= 180)
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
