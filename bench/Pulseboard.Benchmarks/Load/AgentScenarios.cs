@@ -39,6 +39,7 @@ internal static class AgentScenarios
     public static async Task<LoadResult> HttpAsync(LoadServer server, LoadOptions options, string name, int agents, int batch, double? rate = null, double? seconds = null)
     {
         var duration = seconds ?? options.Seconds;
+        var limit = seconds is null ? options.Events ?? long.MaxValue : long.MaxValue; // the warm-up runs for its time
         var lines = Pool.Select(e => Encoding.UTF8.GetString(EventJson.ToUtf8(e))).ToArray();
         var bodies = batch == 1
             ? lines.Select(Encoding.UTF8.GetBytes).ToArray()
@@ -64,7 +65,7 @@ internal static class AgentScenarios
                 var histogram = histograms[a] = new LatencyHistogram();
                 using var pace = rate is { } r ? new PeriodicTimer(TimeSpan.FromSeconds(agents / r)) : null;
                 using var connection = await RawHttpConnection.OpenAsync(server.Url).ConfigureAwait(false);
-                for (var n = a; Stopwatch.GetTimestamp() < until; n += agents)
+                for (var n = a; Stopwatch.GetTimestamp() < until && Interlocked.Read(ref events) < limit; n += agents)
                 {
                     if (pace is not null)
                     {
@@ -132,6 +133,7 @@ internal static class AgentScenarios
     public static async Task<LoadResult> SdkAsync(LoadServer server, LoadOptions options)
     {
         var seconds = options.Seconds;
+        var limit = options.Events ?? long.MaxValue;
         const int burst = 1000;
         var agents = options.Agents;
         var result = new LoadResult("sdk", agents) { LatencyOf = "call" };
@@ -150,7 +152,7 @@ internal static class AgentScenarios
             {
                 var histogram = histograms[a] = new LatencyHistogram();
                 var client = clients[a];
-                for (var n = a; Stopwatch.GetTimestamp() < until;)
+                for (var n = a; Stopwatch.GetTimestamp() < until && Delivered() < limit;)
                 {
                     for (var k = 0; k < burst; k++, n += agents)
                     {

@@ -38,8 +38,9 @@ internal static class LoadCommand
         {
             // The seed's design at the steady scenario's rate, then as fast as its agents can append.
             var dashboards = Directory.EnumerateFiles(DashboardsFolder.Find(), "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal).ToArray();
-            results.Add(SeedDesignScenario.Run("seed-steady", options.Agents, options.Seconds, dashboards, options.Rate));
-            results.Add(SeedDesignScenario.Run("seed", options.Agents, options.Seconds, dashboards));
+            var limit = options.Events ?? long.MaxValue;
+            results.Add(SeedDesignScenario.Run("seed-steady", options.Agents, options.Seconds, dashboards, options.Rate, limit));
+            results.Add(SeedDesignScenario.Run("seed", options.Agents, options.Seconds, dashboards, limit: limit));
         }
 
         var ratios = LoadReport.Ratios(results);

@@ -9,7 +9,8 @@ internal sealed class LoadOptions
         usage: Pulseboard.Benchmarks load [options]
           --url URL          drive this running server (default: start one on a fresh data folder and stop it after)
           --agents N         simulated agents in each scenario (default 16)
-          --seconds N        how long each scenario runs (default 10)
+          --seconds N        how long each scenario runs (default 10; with --events, at most this long: 3,600)
+          --events N         or: stop each appending scenario once about N events were acknowledged
           --warmup N         seconds of unrecorded single POSTs first, so the server has compiled its hot paths (default 3; 0 for none)
           --batch N          events per request in http-batch (default 1,000)
           --only a,b         run only these (default all, in this order):
@@ -52,6 +53,11 @@ internal sealed class LoadOptions
 
     public string? JsonFile { get; private set; }
 
+    /// <summary>With <c>--events</c>: each appending scenario stops once about this many were acknowledged.</summary>
+    public long? Events { get; private set; }
+
+    private bool _secondsGiven;
+
     public HashSet<string> Selected { get; } = new(Scenarios, StringComparer.Ordinal);
 
     public bool Runs(string scenario) => Selected.Contains(scenario);
@@ -70,7 +76,8 @@ internal sealed class LoadOptions
         {
             case "--url": Url = Address(value, ref error); break;
             case "--agents": Agents = Count(name, value, 10_000, ref error); break;
-            case "--seconds": Seconds = Count(name, value, 86_400, ref error); break;
+            case "--seconds": Seconds = Count(name, value, 86_400, ref error); _secondsGiven = true; break;
+            case "--events": Events = Arguments.Count(name, value, long.MaxValue, ref error); Seconds = _secondsGiven ? Seconds : 3600; break;
             case "--batch": Batch = Count(name, value, 10_000, ref error); break;
             case "--warmup" when value == "0": Warmup = 0; break;
             case "--warmup": Warmup = Count(name, value, 3600, ref error); break;

@@ -84,6 +84,10 @@ internal static class LoadReport
         json.WriteNumber("batch", options.Batch);
         json.WriteNumber("clients", options.Clients);
         json.WriteString("durability", options.Durability);
+        if (options.Events is { } events)
+        {
+            json.WriteNumber("events", events);
+        }
         json.WriteEndObject();
         if (server is not null)
         {

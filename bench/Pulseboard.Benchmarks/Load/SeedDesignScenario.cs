@@ -17,7 +17,8 @@ internal static class SeedDesignScenario
     /// <param name="seconds">How long the agents append.</param>
     /// <param name="dashboards">The dashboards the cron writes a file for.</param>
     /// <param name="rate">Events a second from all agents together (each paced by a timer); null for as fast as they can.</param>
-    public static LoadResult Run(string name, int agents, double seconds, IReadOnlyList<string> dashboards, double? rate = null)
+    /// <param name="limit">Stop once the agents appended about this many events, if that comes before the time.</param>
+    public static LoadResult Run(string name, int agents, double seconds, IReadOnlyList<string> dashboards, double? rate = null, long limit = long.MaxValue)
     {
         using var folder = TempDataFolder.Create(Path.GetTempPath(), "load-seed");
         var master = Path.Combine(folder.Path, "dashboard-events.json");
@@ -63,7 +64,7 @@ internal static class SeedDesignScenario
             var histogram = histograms[a] = new LatencyHistogram();
             var appender = new SeedAppender(master);
             using var pace = rate is { } r ? new PeriodicTimer(TimeSpan.FromSeconds(agents / r)) : null;
-            for (var n = a; Stopwatch.GetTimestamp() < until; n += agents)
+            for (var n = a; Stopwatch.GetTimestamp() < until && Interlocked.Read(ref events) < limit; n += agents)
             {
                 pace?.WaitForNextTickAsync().AsTask().GetAwaiter().GetResult();
                 var t0 = Stopwatch.GetTimestamp();
