@@ -8,7 +8,7 @@ public sealed class LocalLogTransport(IEventLog log, bool ownsLog = true) : IEve
 {
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<AppendOutcome>> SendAsync(IReadOnlyList<Event> events, bool flushToDisk, CancellationToken cancellationToken) =>
-        flushToDisk ? log.AppendDurableAsync(events, cancellationToken) : log.AppendAsync(events, cancellationToken);
+        log.AppendAsync(events, durable: flushToDisk, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => ownsLog ? log.DisposeAsync() : ValueTask.CompletedTask;

@@ -163,9 +163,7 @@ internal static class EmitCommand
             IReadOnlyList<AppendOutcome> outcomes;
             try
             {
-                outcomes = durable
-                    ? await log.AppendDurableAsync(events, cancellationToken).ConfigureAwait(false)
-                    : await log.AppendAsync(events, cancellationToken).ConfigureAwait(false);
+                outcomes = await log.AppendAsync(events, durable, cancellationToken).ConfigureAwait(false);
             }
             catch (LogWriteException ex)
             {

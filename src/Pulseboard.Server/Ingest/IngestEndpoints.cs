@@ -121,9 +121,7 @@ internal static class IngestEndpoints
             IReadOnlyList<AppendOutcome> outcomes;
             try
             {
-                outcomes = durable
-                    ? await log.AppendDurableAsync(events, cancellationToken).ConfigureAwait(false)
-                    : await log.AppendAsync(events, cancellationToken).ConfigureAwait(false);
+                outcomes = await log.AppendAsync(events, durable, cancellationToken).ConfigureAwait(false);
             }
             catch (LogWriteException ex)
             {

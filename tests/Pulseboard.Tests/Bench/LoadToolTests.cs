@@ -27,7 +27,7 @@ public sealed class LoadToolTests(ITestOutputHelper output)
         try
         {
             var (code, stdout, stderr) = await Processes.RunAsync("dotnet",
-                [Child.Benchmarks, "load", "--url", server.Url, "--seconds", "2", "--warmup", "0", "--agents", "4", "--rate", "200",
+                [Built.Benchmarks, "load", "--url", server.Url, "--seconds", "2", "--warmup", "0", "--agents", "4", "--rate", "200",
                  "--clients", "20", "--batch", "50", "--only", "steady,http-single,http-batch,sdk,revalidate,fanout,seed", "--json", report],
                 timeout: TimeSpan.FromMinutes(3));
             output.WriteLine(stdout);

@@ -20,7 +20,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
     [InlineData("fsync")]
     public async Task Every_acknowledged_event_survives_kill_9(string durability)
     {
-        var child = Child.Dll;
+        var child = Built.CrashChild;
         var random = new Random(durability == "none" ? 17 : 23);
         var acknowledged = new Dictionary<string, long>();
         var rounds = Scale.Pick(ci: 5, longRun: 25);
@@ -57,7 +57,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
     public async Task A_second_process_is_refused_with_the_owners_pid_until_the_owner_dies()
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { Child.Dll, _data.Path, "lock", "none" })
+        foreach (var arg in new[] { Built.CrashChild, _data.Path, "lock", "none" })
         {
             start.ArgumentList.Add(arg);
         }

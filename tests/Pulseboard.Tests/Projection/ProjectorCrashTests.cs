@@ -59,7 +59,7 @@ public sealed class ProjectorCrashTests(ITestOutputHelper output) : IDisposable
     private async Task<int> RunChildAsync(string dashboards, int killAfterCycles)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { Child.Dll, "project", _data.Path, dashboards })
+        foreach (var arg in new[] { Built.CrashChild, "project", _data.Path, dashboards })
         {
             start.ArgumentList.Add(arg);
         }

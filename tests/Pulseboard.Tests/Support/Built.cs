@@ -1,15 +1,15 @@
 namespace Pulseboard.Tests.Support;
 
 /// <summary>Programs of this repository the tests run, each from its own build folder (its dependencies resolve there, not in ours).</summary>
-internal static class Child
+internal static class Built
 {
     /// <summary>The crash tests' child program.</summary>
-    public static string Dll { get; } = Built(Path.Combine("tests", "Pulseboard.Tests.Child"), "Pulseboard.Tests.Child.dll");
+    public static string CrashChild { get; } = Find(Path.Combine("tests", "Pulseboard.Tests.Child"), "Pulseboard.Tests.Child.dll");
 
     /// <summary>The benchmark program, whose <c>load</c> mode is the project's load tool.</summary>
-    public static string Benchmarks { get; } = Built(Path.Combine("bench", "Pulseboard.Benchmarks"), "Pulseboard.Benchmarks.dll");
+    public static string Benchmarks { get; } = Find(Path.Combine("bench", "Pulseboard.Benchmarks"), "Pulseboard.Benchmarks.dll");
 
-    private static string Built(string project, string name)
+    private static string Find(string project, string name)
     {
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = output.Parent!.Name; // …/bin/<configuration>/net10.0
