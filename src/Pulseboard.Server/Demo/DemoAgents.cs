@@ -1,31 +1,74 @@
-using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Pulseboard.Log;
 
 namespace Pulseboard.Server.Demo;
 
 /// <summary>
-/// <c>serve --demo</c>: simulated agents inside the server, a few events a second. An orchestrator finds leads and
-/// inquiries, opens and completes tasks, records spend and raises budget alerts; three local models send heartbeats
-/// with tokens/s, latency and memory, and one of them goes quiet after a while so late and down show.
+/// <c>serve --demo</c>: simulated agents inside the server, a few events a second, feeding every section of every
+/// sample dashboard within a round of the deck (12 s). Two weeks of history come first, so charts and daily counts
+/// have lines at once. One local model goes quiet after two minutes, so late and down show.
 /// </summary>
-internal sealed class DemoAgents(IEventLog log, TimeProvider time) : BackgroundService
+/// <remarks>
+/// Each tick deals one card from a shuffled deck holding every kind of event (the frequent ones several times), so
+/// nothing waits on luck to appear; the seeded dice make the run the same every time.
+/// </remarks>
+internal sealed class DemoAgents : BackgroundService
 {
-    private static readonly string[] s_companies = ["Acme Corp", "Globex", "Initech", "Umbrella", "Hooli", "Stark Industries", "Wayne Enterprises"];
-    private static readonly string[] s_models = ["llama-3-8b", "qwen2-7b", "mistral-7b"];
-    private readonly Random _random = new(2026);
-    private readonly DateTimeOffset _started = time.GetUtcNow();
+    /// <summary>How often a tick deals a card.</summary>
+    public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(500);
+
+    private const int HeartbeatEveryTicks = 10; // every 5 s: well inside fleet's 30 s and command-center's 60 s
+    private static readonly TimeSpan s_quietAfter = TimeSpan.FromMinutes(2);
+
+    private readonly IEventLog _log;
+    private readonly TimeProvider _time;
+    private readonly DateTimeOffset _started;
+    private readonly DemoWriter _writer = new(seed: 2026);
+    private readonly ModelFleet _fleet;
+    private readonly Action<DateTimeOffset>[] _history;
+    private readonly Action[] _deck;
+    private int _dealt;
     private int _tick;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public DemoAgents(IEventLog log, TimeProvider time)
     {
-        await log.AppendAsync(History(), stoppingToken).ConfigureAwait(false);
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500), time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        _log = log;
+        _time = time;
+        _started = time.GetUtcNow();
+        _fleet = new ModelFleet(_writer);
+        var orchestrator = new Orchestrator(_writer);
+        var spending = new Spending(_writer);
+        var arbitrage = new Arbitrage(_writer);
+        var kickstarter = new Kickstarter(_writer);
+        var nova = new NovaLaunch(_writer);
+        var filings = new Filings(_writer);
+        _history = [_fleet.History, orchestrator.History, spending.History, arbitrage.History, kickstarter.History, nova.History, filings.History];
+        _deck =
+        [
+            () => spending.Spend(), () => spending.Spend(), () => spending.Spend(), spending.Alert,
+            orchestrator.Inquiry, orchestrator.Inquiry, orchestrator.CloseLead, orchestrator.Summary,
+            orchestrator.OpenTask, orchestrator.CompleteTask, orchestrator.FlagOverdue,
+            arbitrage.Find, arbitrage.Find, arbitrage.Trade,
+            () => kickstarter.Backers(), () => kickstarter.Backers(), kickstarter.Status, kickstarter.Comment,
+            () => nova.Signup(), () => nova.Signup(), nova.Waitlist, () => nova.Inquiry(Orchestrator.Companies),
+            filings.OfficeResponse, filings.MeetDeadline,
+        ];
+        _dealt = _deck.Length;
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
+
+    /// <summary>Appends the history, then a tick's events every <see cref="Period"/> until cancelled.</summary>
+    /// <remarks>The timer is created before the first await, so a test on fake time may advance it once this returns.</remarks>
+    internal async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Period, _time);
+        await _log.AppendAsync(History(), cancellationToken).ConfigureAwait(false);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
             try
             {
-                await log.AppendAsync(Tick(), stoppingToken).ConfigureAwait(false);
+                await _log.AppendAsync(Tick(), cancellationToken).ConfigureAwait(false);
             }
             catch (LogWriteException)
             {
@@ -34,99 +77,31 @@ internal sealed class DemoAgents(IEventLog log, TimeProvider time) : BackgroundS
         }
     }
 
-    /// <summary>Two weeks of past events, so charts and daily counts have something to show at once.</summary>
+    /// <summary>Two weeks of past events in time order, so feeds list them as they happened.</summary>
     private List<Event> History()
     {
-        var events = new List<Event>();
-        var now = time.GetUtcNow();
-        for (var hours = 14 * 24; hours > 0; hours -= 3)
+        var now = _time.GetUtcNow();
+        foreach (var history in _history)
         {
-            var at = now.AddHours(-hours);
-            events.Add(Make("costs", "spend", "spend", $$"""{"usd":{{Money(1, 9)}},"model":"{{Pick(["claude-haiku", "gpt-4o-mini", "llama-3-8b"])}}","tokens":{{_random.Next(2_000, 40_000)}}}""", at: at));
-            if (hours % 9 == 0)
-            {
-                events.Add(Make("mindminer", "tasks", "task_completed", $$"""{"id":"h{{hours}}","title":"Follow up {{Pick(s_companies)}}"}""", at: at));
-            }
-            if (hours % 12 == 0)
-            {
-                events.Add(Make("nova-launch", "signups", "signup", $$"""{"count":{{_random.Next(1, 9)}}}""", at: at));
-                events.Add(Make("nova-launch", "waitlist", "waitlist_size", $$"""{"size":{{1_000 + ((14 * 24) - hours) * 7}}}""", at: at));
-                events.Add(Make("kickstarter", "campaign", "campaign_status", $$"""{"pledged":{{((14 * 24) - hours) * 90}},"goal":50000,"percent":{{((14 * 24) - hours) * 90 * 100 / 50000}}}""", at: at));
-            }
+            history(now);
         }
-        return events;
+        return [.. _writer.Take().OrderBy(e => e.Timestamp)];
     }
 
+    /// <summary>One card (one to three events) and, every few seconds, the models' heartbeats: never an empty tick.</summary>
     private List<Event> Tick()
     {
-        _tick++;
-        var events = new List<Event>();
-        var quietAfter = TimeSpan.FromMinutes(2); // mistral stops: late after 90 s of silence, down after 2.5 min
-        foreach (var model in s_models)
+        _writer.Now = _time.GetUtcNow();
+        if (_tick++ % HeartbeatEveryTicks == 0)
         {
-            if (model == "mistral-7b" && time.GetUtcNow() - _started > quietAfter)
-            {
-                continue;
-            }
-            if (_tick % 10 == 0)
-            {
-                events.Add(Make("fleet", "models", "heartbeat", $$"""{"model":"{{model}}","tokens_per_s":{{Money(20, 60)}},"latency_ms":{{_random.Next(120, 900)}},"memory_mb":{{_random.Next(4_000, 9_000)}},"status":"ok"}""", source: model, priority: Priority.Low));
-            }
+            _fleet.Heartbeats(quiet: _writer.Now - _started > s_quietAfter);
         }
-        switch (_random.Next(12))
+        if (_dealt == _deck.Length)
         {
-            case 0:
-                var company = Pick(s_companies);
-                events.Add(Make("mindminer", "leads", "new_inquiry", $$"""{"id":"lead-{{_tick}}","from":"{{company}}","message":"Interested in {{Pick(["bulk licensing", "a demo", "pricing", "an integration"])}}"}""", priority: Priority.High));
-                break;
-            case 1:
-                events.Add(Make("mindminer", "leads", "leads_summary", $$"""{"total":{{40 + _tick / 10}},"new":{{_random.Next(0, 6)}}}"""));
-                break;
-            case 2:
-                events.Add(Make("mindminer", "tasks", "task_opened", $$"""{"id":"t-{{_tick % 20}}","title":"Follow up {{Pick(s_companies)}}","owner":"{{Pick(["ana", "raj", "lee"])}}","due":"{{time.GetUtcNow().AddDays(_random.Next(1, 5)):yyyy-MM-dd}}","status":"open"}"""));
-                break;
-            case 3:
-                events.Add(Make("mindminer", "tasks", "task_completed", $$"""{"id":"t-{{_random.Next(20)}}","title":"Follow up {{Pick(s_companies)}}"}"""));
-                break;
-            case 4:
-                var current = _random.Next(700, 1_300);
-                events.Add(Make("costs", "alerts", current > 1_000 ? "budget_exceeded" : "budget_warning", $$"""{"category":"{{Pick(["cloud-services", "gpu", "api"])}}","current":{{current}},"limit":1000}""", priority: current > 1_000 ? Priority.Critical : Priority.High));
-                break;
-            case 5:
-            case 6:
-                events.Add(Make("costs", "spend", "spend", $$"""{"usd":{{Money(0, 3)}},"model":"{{Pick(["claude-haiku", "gpt-4o-mini", "llama-3-8b"])}}","tokens":{{_random.Next(500, 9_000)}}}"""));
-                break;
-            case 7:
-                events.Add(Make("arbitrage", "opportunities", "opportunity_found", $$"""{"id":"o-{{_tick % 15}}","item":"{{Pick(["RTX 4090", "M2 Ultra", "H100 hour"])}}","buy":{{_random.Next(900, 1_100)}},"buy_venue":"{{Pick(["ebay", "auction-x"])}}","sell":{{_random.Next(1_150, 1_400)}},"sell_venue":"{{Pick(["amazon", "resell-y"])}}","spread_pct":{{Money(3, 25)}}}"""));
-                break;
-            case 8:
-                events.Add(Make("nova-launch", "inquiries", "inquiry_received", $$"""{"from":"{{Pick(s_companies)}}","message":"When does Nova ship to {{Pick(["EU", "Japan", "Brazil"])}}?"}"""));
-                break;
-            case 9:
-                events.Add(Make("kickstarter", "comments", "comment", $$"""{"author":"backer{{_random.Next(900)}}","text":"{{Pick(["Can't wait!", "Any update on shipping?", "Love the new colour"])}}"}"""));
-                break;
-            case 10:
-                events.Add(Make("schell-ip", "filings", "office_response", $$"""{"id":"f-{{_random.Next(6)}}","title":"Patent {{_random.Next(6)}}","office":"{{Pick(["EPO", "USPTO"])}}","stage":"{{Pick(["examination", "response due", "granted"])}}","deadline":"{{time.GetUtcNow().AddDays(_random.Next(5, 60)):yyyy-MM-dd}}"}"""));
-                break;
-            default:
-                events.Add(Make("nova-launch", "signups", "signup", $$"""{"count":{{_random.Next(1, 4)}}}"""));
-                break;
+            _writer.Random.Shuffle(_deck);
+            _dealt = 0;
         }
-        return events;
+        _deck[_dealt++]();
+        return _writer.Take();
     }
-
-    private static Event Make(string dashboard, string section, string action, string content, string source = "orchestrator", Priority priority = Priority.Normal, DateTimeOffset? at = null) => new()
-    {
-        Dashboard = dashboard,
-        Section = section,
-        Action = action,
-        Source = source,
-        Priority = priority,
-        Timestamp = at,
-        Content = Event.ParseContent(content),
-    };
-
-    private string Pick(string[] choices) => choices[_random.Next(choices.Length)];
-
-    private string Money(int min, int max) => (min + (_random.NextDouble() * (max - min))).ToString("F2", CultureInfo.InvariantCulture);
 }
