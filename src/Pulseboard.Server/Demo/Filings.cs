@@ -34,11 +34,11 @@ internal sealed class Filings(DemoWriter w)
             Source, days <= 30 ? Priority.High : Priority.Normal);
     }
 
-    /// <summary>The answer to an open deadline is filed; without one open, an office responds instead.</summary>
+    /// <summary>The answer to an open deadline is filed; with one open at most, an office responds instead (the list never empties).</summary>
     public void MeetDeadline()
     {
         var pending = _filings.Where(f => f.Deadline != NoDeadline).ToList();
-        if (pending.Count == 0)
+        if (pending.Count <= 1)
         {
             OfficeResponse();
             return;
