@@ -4,12 +4,23 @@
 // as "exe.png"): an agent's text never gets to reorder what a reader sees.
 const bidiControls = /[\u202A-\u202E\u2066-\u2069]/g;
 
+/** Text as it will be shown: without bidirectional controls. */
+export function clean(text) {
+  return String(text).replace(bidiControls, "");
+}
+
 /** Makes an element; `text` is set with textContent, so markup in it stays text. */
 export function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text).replace(bidiControls, "");
+  if (text !== undefined && text !== null) node.textContent = clean(text);
   return node;
+}
+
+/** Sets a node's text only when it differs, so an unchanged update touches nothing (selection survives). */
+export function setText(node, text) {
+  const next = clean(text ?? "");
+  if (node.textContent !== next) node.textContent = next;
 }
 
 /** The API base (`/api/dashboards` on the server; a static export points it at its `caches` folder). */
@@ -27,6 +38,11 @@ export function cacheUrl(id) {
   return isStatic() ? `${apiBase()}/${id}.json` : `${apiBase()}/${id}`;
 }
 
+/** The link to one dashboard's page. */
+export function pageUrl(id) {
+  return isStatic() ? `${encodeURIComponent(id)}.html` : `/d/${encodeURIComponent(id)}`;
+}
+
 /** "12 s ago", "5 min ago", "3 h ago", "2 d ago". */
 export function ago(time, now = Date.now()) {
   if (!time) return "never";
@@ -37,20 +53,86 @@ export function ago(time, now = Date.now()) {
   return `${Math.floor(seconds / 86400)} d ago`;
 }
 
-/** Numbers as people read them; anything else as text (objects as compact JSON). */
+const absoluteFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "long" });
+
+/** The absolute time in the reader's zone, with the zone: "1 Dec 2026, 14:05:03 CET". */
+export function absolute(time) {
+  return time ? absoluteFormat.format(new Date(time)) : "";
+}
+
+/**
+ * A relative time that ticks (see `tickTimes`): `<time datetime="…" title="1 Dec 2026, 14:05:03 UTC">3 min ago</time>`.
+ */
+export function timeEl(time, now) {
+  const node = el("time");
+  node.dataset.ago = "";
+  setTime(node, time, now);
+  return node;
+}
+
+/** Points a `timeEl` at another time. */
+export function setTime(node, time, now = Date.now()) {
+  const iso = time ?? "";
+  if (node.getAttribute("datetime") !== iso) {
+    if (iso) node.setAttribute("datetime", iso); else node.removeAttribute("datetime");
+    node.title = absolute(time);
+  }
+  setText(node, ago(time, now));
+}
+
+/** Every second: the relative times under `root`, and nothing else. */
+export function tickTimes(root, now = Date.now()) {
+  for (const node of root.querySelectorAll("time[data-ago]")) setText(node, ago(node.getAttribute("datetime"), now));
+}
+
+const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+
+/** A number in the reader's locale, at most two decimals. */
+export function number(value) {
+  return numberFormat.format(value);
+}
+
+/** Values as people read them: numbers in the reader's locale, objects as short `key: value` text. */
 export function show(value) {
   if (value === null || value === undefined) return "—";
-  if (typeof value === "number") return Number.isInteger(value) ? value.toLocaleString("en-US") : value.toLocaleString("en-US", { maximumFractionDigits: 2 });
-  if (typeof value === "object") return JSON.stringify(value);
+  if (typeof value === "number") return number(value);
+  if (typeof value === "object") return readable(value);
   return String(value);
 }
 
-/** GETs JSON, revalidating with the ETag it last saw; returns null when unchanged (304). */
+/** An object as `key: value · key: value` (nested values compact, long values clamped), as the projector writes it. */
+export function readable(value) {
+  if (Array.isArray(value) || value === null || typeof value !== "object") return clamp(compact(value), 300);
+  return clamp(Object.entries(value).map(([key, v]) => `${key}: ${clamp(compact(v), 80)}`).join(" · "), 300);
+}
+
+function compact(value) {
+  return typeof value === "string" ? value : typeof value === "number" ? number(value) : JSON.stringify(value);
+}
+
+function clamp(text, length) {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+/** Up while seen within every + grace, late within 3 × every + grace, down after (docs/DEFINITIONS.md). */
+export function status(last, every, grace, now) {
+  const age = (now - new Date(last).getTime()) / 1000;
+  return age <= every + grace ? "up" : age <= 3 * every + grace ? "late" : "down";
+}
+
+/** GETs JSON, revalidating with the ETag it last saw; returns null when unchanged (304). Errors carry the status. */
 export async function fetchJson(url, state) {
   const headers = state?.etag ? { "If-None-Match": state.etag } : {};
   const response = await fetch(url, { headers, cache: "no-cache" });
   if (response.status === 304) return null;
-  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  if (!response.ok) throw Object.assign(new Error(`${url}: ${response.status}`), { status: response.status });
   if (state) state.etag = response.headers.get("ETag");
   return response.json();
+}
+
+/** Puts `nodes` in `parent` in this order, moving only the nodes out of place (a node that stays keeps its focus). */
+export function place(parent, nodes) {
+  nodes.forEach((node, i) => {
+    if (parent.children[i] !== node) parent.insertBefore(node, parent.children[i] ?? null);
+  });
 }

@@ -1,73 +1,109 @@
-// The dashboard page: the cache by Server-Sent Events when it can, by polling with If-None-Match when it cannot,
-// a freshness line that ticks, and a banner when the data is stale or the connection is lost.
-import { el, ago, cacheUrl, fetchJson, isStatic } from "./common.js";
-import { renderSection } from "./render.js";
+// The dashboard page: the cache the server put in the page (or a first fetch), then Server-Sent Events when it can,
+// polling with If-None-Match when it cannot. Each section is built once and patched on every change; once a second
+// only the relative times and heartbeat states move. A banner says when the data is stale or the connection lost.
+import { el, ago, setText, cacheUrl, fetchJson, isStatic, timeEl, setTime, tickTimes, place } from "./common.js";
+import { createView } from "./render.js";
 
 const id = document.querySelector('meta[name="pulseboard-dashboard"]')?.content
   ?? new URLSearchParams(location.search).get("id")
   ?? decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() ?? "");
 const sections = document.getElementById("sections");
 const banner = document.getElementById("banner");
+const announcer = document.getElementById("announce");
 const freshness = document.getElementById("freshness");
+const updated = timeEl(null);
+const link = el("span");
+freshness.replaceChildren("updated ", updated, link);
 const state = { etag: null };
+const views = new Map(); // section id → { card, kind, json, view }
 let cache = null;
 let connected = true;
 let pollTimer = null;
+let gone = false; // the dashboard does not exist: nothing to stream or poll
 
-function show(next) {
+function render(next) {
   cache = next;
+  setText(document.getElementById("title"), next.title);
   document.title = `${next.title} · Pulseboard`;
-  document.getElementById("title").textContent = next.title;
   const now = Date.now();
-  const cards = new Map([...sections.children].map(card => [card.dataset.section, card]));
-  const order = [];
+  const cards = [];
   for (const [sectionId, section] of Object.entries(next.sections)) {
-    let card = cards.get(sectionId);
-    if (!card) {
-      card = el("section", "card");
-      sections.append(card); // laid out before it renders, so a chart knows its width
+    let known = views.get(sectionId);
+    if (!known || known.kind !== section.kind) {
+      known?.card.remove();
+      const card = el("section", "card");
+      sections.append(card); // in the page before it renders, so a chart knows its width
+      known = { card, kind: section.kind, json: null, view: createView(sectionId, section.kind, card) };
+      views.set(sectionId, known);
     }
-    card.dataset.section = sectionId;
-    card.setAttribute("aria-label", section.title);
-    renderSection(sectionId, section, card, now);
-    order.push(card);
+    const json = JSON.stringify(section);
+    if (json !== known.json) {
+      known.view.update(section, now);
+      known.json = json;
+    }
+    cards.push(known.card);
+    if (!performance.getEntriesByName("pulseboard:first-render").length) performance.mark("pulseboard:first-render");
   }
-  sections.replaceChildren(...order);
-  tick(false);
-  if (!performance.getEntriesByName("pulseboard:first-render").length) performance.mark("pulseboard:first-render");
+  for (const [sectionId, known] of views) {
+    if (!(sectionId in next.sections)) {
+      known.card.remove();
+      views.delete(sectionId);
+    }
+  }
+  place(sections, cards);
+  tick();
 }
 
-/** Every second: the relative times, heartbeat states, and the stale banner (sections only when time moved on). */
-function tick(redraw = true) {
+/** Every second: relative times, heartbeat states (announced when they change) and the banner; nothing else. */
+function tick() {
   if (!cache) return;
   const now = Date.now();
-  freshness.textContent = `updated ${ago(cache.lastUpdate, now)}${connected ? "" : " · reconnecting"}`;
+  setTime(updated, cache.lastUpdate, now);
+  setText(link, connected ? "" : " · reconnecting");
+  tickTimes(sections, now);
+  const changes = [...views.values()].flatMap(known => known.view.tick(now));
+  if (changes.length) setText(announcer, changes.join(" "));
   const staleSeconds = cache.staleAfter;
   const age = cache.lastUpdate ? (now - new Date(cache.lastUpdate).getTime()) / 1000 : Infinity;
   let message = "";
   if (!connected) message = "Connection lost: showing the last data received; retrying.";
-  if (staleSeconds && age > staleSeconds) message = `This data stopped updating ${ago(cache.lastUpdate, now)}.`;
+  if (staleSeconds && cache.lastUpdate && age > staleSeconds) message = `This data stopped updating ${updated.textContent}.`;
   // On a static host the publisher rewrites every cache on each run: a cache not rewritten for three refreshes (or
   // stale_after) means the publisher itself stopped, even if the data had nothing new.
   const published = cache.generated ? (now - new Date(cache.generated).getTime()) / 1000 : 0;
   if (isStatic() && published > Math.max(3 * (cache.refresh ?? 60), staleSeconds ?? 0)) {
     message = `This page stopped updating ${ago(cache.generated, now)}: its publisher has not refreshed it.`;
   }
+  showBanner(message);
+}
+
+/** The banner is an alert: its text changes only when the message does, so it is announced once. */
+function showBanner(message) {
   banner.hidden = message === "";
-  banner.textContent = message;
-  if (!redraw) return;
-  for (const card of sections.querySelectorAll('[data-kind="heartbeat"], [data-kind="feed"], [data-kind="stat"], [data-kind="counter"]')) {
-    const section = cache.sections[card.dataset.section];
-    if (section) renderSection(card.dataset.section, section, card, now);
-  }
+  setText(banner, message);
+}
+
+function missing() {
+  clearTimeout(pollTimer);
+  sections.replaceChildren();
+  const message = el("p", "notice");
+  const home = el("a", null, "all dashboards");
+  home.href = isStatic() ? "index.html" : "/";
+  message.append(`There is no dashboard "${id}". See `, home, ".");
+  sections.append(message);
+  setText(document.getElementById("title"), "No such dashboard");
 }
 
 async function poll() {
   try {
     const next = await fetchJson(cacheUrl(id), state);
     connected = true;
-    if (next) show(next);
-  } catch {
+    if (next) render(next);
+  } catch (error) {
+    if (error.status === 404) {
+      gone = true;
+      return missing();
+    }
     connected = false;
     tick();
   }
@@ -77,11 +113,12 @@ async function poll() {
 }
 
 function stream() {
-  const source = new EventSource(`${cacheUrl(id)}/stream`);
+  // The page already holds the cache at this position: the stream's first frame comes with the next change.
+  const source = new EventSource(`${cacheUrl(id)}/stream?position=${cache?.position ?? -1}`);
   source.addEventListener("cache", event => {
     connected = true;
     clearTimeout(pollTimer);
-    show(JSON.parse(event.data));
+    render(JSON.parse(event.data));
   });
   source.onerror = () => {
     connected = source.readyState === EventSource.OPEN;
@@ -90,12 +127,19 @@ function stream() {
   };
 }
 
+/** The cache the server wrote into the page (a JSON block, never executed), or null on a static host. */
+function inlineCache() {
+  const block = document.getElementById("pulseboard-cache");
+  return block ? JSON.parse(block.textContent) : null;
+}
+
 if (!id) {
-  banner.hidden = false;
-  banner.textContent = "No dashboard named in the address.";
+  showBanner("No dashboard named in the address.");
 } else {
-  await poll();
-  if (!isStatic()) stream(); // a static host has no stream: polling alone
-  document.addEventListener("visibilitychange", () => { if (!document.hidden) poll(); });
+  const inline = inlineCache();
+  if (inline) render(inline);
+  else await poll();
+  if (!isStatic() && !gone) stream(); // a static host has no stream: polling alone
+  document.addEventListener("visibilitychange", () => { if (!document.hidden && isStatic()) poll(); });
   setInterval(tick, 1000);
 }

@@ -1,31 +1,117 @@
-import { el, ago, apiBase, isStatic } from "./common.js";
+// The index: one card per dashboard saying at a glance whether it is fresh, which heartbeat sources are down or late,
+// how many critical items came in the last 24 h, and its key number. Cards are patched in place every second.
+import { el, setText, show, number, apiBase, isStatic, pageUrl, timeEl, setTime, status, place } from "./common.js";
 
 const list = document.getElementById("boards");
-const status = document.getElementById("status");
+const summary = document.getElementById("status");
+const sortLink = document.getElementById("sort");
+const byStatus = new URLSearchParams(location.search).get("sort") === "status";
+const cards = new Map(); // dashboard id → card parts
 let boards = [];
 
+sortLink.textContent = byStatus ? "Usual order" : "Worst first";
+sortLink.href = byStatus ? location.pathname : "?sort=status";
+if (byStatus) sortLink.setAttribute("aria-describedby", "status");
+
+/** What a card says, from the overview the server (or the export's index.json) gives and the current time. */
+export function assess(board, now) {
+  const age = board.lastUpdate ? (now - new Date(board.lastUpdate).getTime()) / 1000 : null;
+  const stale = age !== null && board.staleAfter != null && age > board.staleAfter;
+  const counts = { down: 0, late: 0, up: 0 };
+  for (const heartbeat of board.heartbeats ?? []) {
+    for (const source of heartbeat.sources) counts[status(source.last, heartbeat.every, heartbeat.grace, now)]++;
+  }
+  const critical = (board.critical ?? []).filter(item => now - new Date(item.at).getTime() <= 86_400_000).length;
+  const severity = counts.down ? 4 : critical ? 3 : stale ? 2 : counts.late ? 1 : age === null ? -1 : 0;
+  return { stale, fresh: age !== null && !stale, counts, critical, severity };
+}
+
+function card(board) {
+  const item = el("li", "board");
+  const link = el("a");
+  const title = el("strong", "name");
+  const state = el("span", "pill");
+  const when = timeEl(null);
+  const line = el("span", "small when");
+  line.append("updated ", when);
+  const key = el("span", "key");
+  const keyTitle = el("span", "small");
+  const keyValue = el("span", "key-value");
+  key.append(keyTitle, keyValue);
+  const flags = el("span", "flags");
+  const down = el("span", "flag down");
+  const late = el("span", "flag late");
+  const critical = el("span", "flag critical");
+  flags.append(down, late, critical);
+  link.append(title, el("span", "state-line"), key, flags);
+  link.children[1].append(state, line);
+  item.append(link);
+  return { item, link, title, state, when, key, keyTitle, keyValue, down, late, critical };
+}
+
+function fill(parts, board, now) {
+  const seen = assess(board, now);
+  parts.link.href = pageUrl(board.id);
+  parts.item.dataset.severity = String(seen.severity);
+  setText(parts.title, board.title);
+  parts.state.className = `pill ${seen.stale ? "stale" : seen.fresh ? "fresh" : "empty"}`;
+  setText(parts.state, seen.stale ? "stale" : seen.fresh ? "fresh" : "no events yet");
+  setTime(parts.when, board.lastUpdate, now);
+  parts.when.parentElement.hidden = !board.lastUpdate;
+  parts.key.hidden = !board.key || board.key.updated == null;
+  if (board.key) {
+    setText(parts.keyTitle, board.key.title);
+    setText(parts.keyValue, board.key.text ?? show(board.key.value));
+  }
+  flag(parts.down, seen.counts.down, "✕", "down");
+  flag(parts.late, seen.counts.late, "!", "late");
+  flag(parts.critical, seen.critical, "▲", "critical in 24 h");
+  return seen;
+}
+
+function flag(node, count, icon, words) {
+  node.hidden = count === 0;
+  setText(node, count ? `${icon} ${number(count)} ${words}` : "");
+}
+
 function draw() {
-  list.replaceChildren(...boards.map(board => {
-    const item = el("li");
-    const link = el("a");
-    link.href = isStatic() ? `${encodeURIComponent(board.id)}.html` : `/d/${encodeURIComponent(board.id)}`;
-    link.append(el("strong", null, board.title), el("span", "small", `updated ${ago(board.lastUpdate)}`));
-    item.append(link);
-    return item;
-  }));
-  status.textContent = `${boards.length} dashboards`;
+  const now = Date.now();
+  const seen = new Map();
+  for (const board of boards) {
+    let parts = cards.get(board.id);
+    if (!parts) {
+      parts = card(board);
+      cards.set(board.id, parts);
+    }
+    seen.set(board.id, fill(parts, board, now));
+  }
+  for (const [id, parts] of cards) {
+    if (!seen.has(id)) {
+      parts.item.remove();
+      cards.delete(id);
+    }
+  }
+  const ordered = [...boards].sort((a, b) =>
+    (byStatus ? seen.get(b.id).severity - seen.get(a.id).severity : 0)
+    || (a.order ?? Infinity) - (b.order ?? Infinity)
+    || a.title.localeCompare(b.title)
+    || (a.id < b.id ? -1 : 1));
+  place(list, ordered.map(board => cards.get(board.id).item));
+  const attention = [...seen.values()].filter(s => s.severity >= 2).length;
+  setText(summary, `${number(boards.length)} ${boards.length === 1 ? "dashboard" : "dashboards"}${attention ? ` · ${number(attention)} need attention` : ""}`);
 }
 
 async function load() {
   try {
     const response = await fetch(isStatic() ? `${apiBase()}/index.json` : apiBase(), { cache: "no-cache" });
+    if (!response.ok) throw new Error(`the server answered ${response.status}`);
     boards = await response.json();
     draw();
   } catch (error) {
-    status.textContent = `cannot reach the dashboards (${error.message})`;
+    setText(summary, `Cannot reach the dashboards (${error.message}); retrying.`);
   }
 }
 
-load();
+await load();
 setInterval(load, 30_000);
 setInterval(draw, 1_000);

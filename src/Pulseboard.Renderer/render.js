@@ -1,150 +1,281 @@
-// One renderer per section kind. Each takes the section's cache object and fills a card with textContent only.
-import { el, ago, show } from "./common.js";
+// One view per section kind. A view builds its card once and then patches it: items keyed, nodes kept, text set only
+// when it changed, so scroll, selection and focus survive updates. Text from events goes in with textContent only.
+import { el, setText, show, number, timeEl, setTime, status, place } from "./common.js";
+import { chartView } from "./chart.js";
 
-const charts = new Map(); // section id → uPlot, kept across renders
-
-addEventListener("resize", () => {
-  for (const chart of charts.values()) {
-    const holder = chart.root.parentElement;
-    if (holder) chart.setSize({ width: Math.max(200, holder.clientWidth), height: 180 });
-  }
-});
-
-export function renderSection(id, section, card, now) {
-  card.dataset.kind = section.kind;
+/**
+ * Makes the view of one section inside `card` (a `<section>` already in the page, so a chart knows its width).
+ * Returns `{ update(section, now), tick(now) }`; `tick` returns the status changes worth announcing.
+ */
+export function createView(id, kind, card) {
+  card.replaceChildren();
+  card.dataset.section = id;
+  card.dataset.kind = kind;
+  const heading = el("h2");
+  heading.id = `section-${id}`;
+  card.setAttribute("aria-labelledby", heading.id);
   const body = el("div", "body");
-  const draw = kinds[section.kind];
-  if (!draw) {
-    body.append(el("p", "empty", `unknown kind "${section.kind}"`));
-  } else {
-    draw(id, section, body, card, now);
-  }
-  if (section.kind !== "timeseries" && section.kind !== "daily") {
-    card.replaceChildren(el("h2", null, section.title), body);
-  }
+  const waiting = el("p", "empty");
+  card.append(heading, body, waiting);
+  const make = kinds[kind];
+  const view = make ? make(body, card, heading) : unknown(body, kind);
+  return {
+    update(section, now) {
+      setText(heading, section.title);
+      // Never fed: say what would feed it, instead of an empty box or a zero that looks like a value.
+      const fed = section.updated != null;
+      body.hidden = !fed;
+      waiting.hidden = fed;
+      if (!fed) setText(waiting, section.from ? `Waiting for events: ${section.from}.` : "Waiting for events.");
+      view.update(section, now, fed);
+    },
+    tick: now => view.tick?.(now) ?? [],
+  };
+}
+
+function unknown(body, kind) {
+  body.append(el("p", "empty", `This page does not know the section kind "${kind}": update Pulseboard.`));
+  return { update() {} };
+}
+
+/** A big number or text with the time it was set. */
+function bigValue(body, withCount) {
+  const value = el("div", "big value");
+  const meta = el("div", "small");
+  const count = el("span");
+  const when = timeEl(null);
+  meta.append(...(withCount ? [count, " · "] : []), "updated ", when);
+  body.append(value, meta);
+  return { value, count, when };
 }
 
 const kinds = {
-  stat(id, s, body) {
-    const value = s.text ?? show(s.value);
-    body.append(el("div", "big value", value === "" ? "—" : value), el("div", "small", `updated ${ago(s.updated)}`));
+  stat(body) {
+    const parts = bigValue(body, false);
+    return {
+      update(s, now) {
+        setText(parts.value, s.text ?? show(s.value));
+        setTime(parts.when, s.updated, now);
+      },
+    };
   },
-  counter(id, s, body) {
-    body.append(el("div", "big value", show(s.value)), el("div", "small", `${show(s.count)} events · updated ${ago(s.updated)}`));
+
+  counter(body) {
+    const parts = bigValue(body, true);
+    return {
+      update(s, now) {
+        setText(parts.value, show(s.value ?? 0));
+        setText(parts.count, `${number(s.count ?? 0)} ${s.count === 1 ? "event" : "events"}`);
+        setTime(parts.when, s.updated, now);
+      },
+    };
   },
-  feed(id, s, body) {
-    if (!s.items.length) return body.append(el("p", "empty", "nothing yet"));
+
+  feed(body, card) {
+    card.classList.add("tall");
     const list = el("ul", "feed");
-    for (const item of s.items) {
-      const li = el("li", item.priority);
-      li.append(el("span", "text", item.text));
-      li.append(el("span", "meta", [item.action, item.source, ago(item.at)].filter(Boolean).join(" · ")));
-      list.append(li);
-    }
-    body.append(list);
+    list.tabIndex = 0; // a scrolling region a keyboard can reach
+    list.setAttribute("aria-label", "items, newest first");
+    const none = el("p", "empty", "Nothing here right now.");
+    body.append(list, none);
+    const items = new Map(); // key → { li, seq }
+    return {
+      update(s, now) {
+        none.hidden = s.items.length > 0;
+        const wanted = s.items.map(item => {
+          const key = item.key != null ? `k:${item.key}` : `s:${item.seq}`;
+          let known = items.get(key);
+          if (!known) {
+            known = feedItem();
+            items.set(key, known);
+          }
+          if (known.seq !== item.seq) fillFeedItem(known, item, now);
+          return [key, known.li];
+        });
+        const keep = new Set(wanted.map(([key]) => key));
+        for (const [key, known] of items) {
+          if (!keep.has(key)) {
+            known.li.remove();
+            items.delete(key);
+          }
+        }
+        place(list, wanted.map(([, li]) => li));
+      },
+    };
   },
-  table(id, s, body) {
-    if (!s.rows.length) return body.append(el("p", "empty", "no rows yet"));
+
+  table(body, card) {
+    card.classList.add("tall");
+    const wrap = el("div", "table-wrap");
+    wrap.tabIndex = 0; // scrolls sideways on a phone: reachable by keyboard
     const table = el("table");
     const head = el("tr");
-    for (const column of s.columns) head.append(el("th", null, column));
-    table.append(el("thead"), el("tbody"));
+    const rows = el("tbody");
+    table.append(el("thead"), rows);
     table.tHead.append(head);
-    for (const row of s.rows) {
-      const tr = el("tr");
-      for (const cell of row.cells) {
-        const td = el("td");
-        td.append(el("div", "cell", show(cell)));
-        tr.append(td);
-      }
-      table.tBodies[0].append(tr);
-    }
-    const wrap = el("div", "table-wrap");
     wrap.append(table);
-    body.append(wrap);
+    const none = el("p", "empty", "No rows right now.");
+    body.append(wrap, none);
+    const known = new Map(); // key → { tr, at }
+    let columns = "";
+    return {
+      update(s, now) {
+        wrap.setAttribute("aria-label", `${s.title}, ${s.rows.length} ${s.rows.length === 1 ? "row" : "rows"}`);
+        if (columns !== JSON.stringify(s.columns)) {
+          columns = JSON.stringify(s.columns);
+          card.classList.toggle("wide", s.columns.length >= 4); // many columns get the whole width, not a squeeze
+          head.replaceChildren(...s.columns.map(column => {
+            const th = el("th", null, label(column));
+            th.scope = "col";
+            return th;
+          }));
+          for (const row of known.values()) row.tr.remove();
+          known.clear();
+        }
+        none.hidden = s.rows.length > 0;
+        wrap.hidden = s.rows.length === 0;
+        const wanted = s.rows.map(row => {
+          const key = JSON.stringify(row.key);
+          let entry = known.get(key);
+          if (!entry) {
+            entry = { tr: el("tr"), at: null };
+            known.set(key, entry);
+          }
+          if (entry.at !== row.at || entry.tr.cells.length !== row.cells.length) {
+            fillRow(entry.tr, row.cells);
+            entry.at = row.at;
+          }
+          return [key, entry.tr];
+        });
+        const keep = new Set(wanted.map(([key]) => key));
+        for (const [key, entry] of known) {
+          if (!keep.has(key)) {
+            entry.tr.remove();
+            known.delete(key);
+          }
+        }
+        place(rows, wanted.map(([, tr]) => tr));
+        void now;
+      },
+    };
   },
-  heartbeat(id, s, body, card, now) {
-    if (!s.sources.length) return body.append(el("p", "empty", "no heartbeat yet"));
-    const grid = el("div", "beats");
-    for (const source of s.sources) {
-      const state = status(source.last, s.every, s.grace, now);
-      const beat = el("div", `beat ${state}`);
-      beat.append(el("span", "name", source.key), el("span", "state", state), el("span", "small", ` ${ago(source.last, now)}`));
-      if (source.text) beat.append(el("span", "small", ` · ${source.text}`));
-      grid.append(beat);
-    }
-    body.append(grid);
+
+  heartbeat(body, card) {
+    card.classList.add("tall");
+    const grid = el("ul", "beats");
+    grid.setAttribute("aria-label", "sources");
+    const summary = el("p", "small beat-summary");
+    body.append(summary, grid);
+    const beats = new Map(); // key → { li, state, parts, source }
+    let section = null;
+    const refresh = (now, announce) => {
+      const changes = [];
+      const counts = { up: 0, late: 0, down: 0 };
+      for (const beat of beats.values()) {
+        const state = status(beat.source.last, section.every, section.grace, now);
+        counts[state]++;
+        if (beat.state !== state) {
+          if (announce && beat.state) changes.push(`${beat.source.key} is ${state}`);
+          beat.state = state;
+          beat.li.className = `beat ${state}`;
+          setText(beat.parts.state, state);
+          setText(beat.parts.icon, icons[state]);
+        }
+        setTime(beat.parts.when, beat.source.last, now);
+      }
+      setText(summary, ["down", "late", "up"].filter(s => counts[s]).map(s => `${counts[s]} ${s}`).join(" · "));
+      return changes.length ? [`${section.title}: ${changes.join(", ")}.`] : [];
+    };
+    return {
+      update(s, now) {
+        section = s;
+        const wanted = s.sources.map(source => {
+          let beat = beats.get(source.key);
+          if (!beat) {
+            beat = heartbeatItem();
+            beats.set(source.key, beat);
+          }
+          beat.source = source;
+          setText(beat.parts.name, source.key);
+          setText(beat.parts.text, source.text ?? "");
+          beat.parts.text.hidden = !source.text;
+          return beat.li;
+        });
+        const keep = new Set(s.sources.map(source => source.key));
+        for (const [key, beat] of beats) {
+          if (!keep.has(key)) {
+            beat.li.remove();
+            beats.delete(key);
+          }
+        }
+        place(grid, wanted);
+        refresh(now, true);
+      },
+      tick: now => (section ? refresh(now, true) : []),
+    };
   },
-  timeseries(id, s, body, card) {
-    chart(id, s, card, s.points.map(p => p[0]), s.points.map(p => p[1]), false);
-  },
-  daily(id, s, body, card) {
-    chart(id, s, card, s.values.map(v => Date.parse(`${v[0]}T00:00:00Z`) / 1000), s.values.map(v => v[1]), s.days);
-  },
+
+  timeseries: (body, card) => chartView(body, card, "timeseries"),
+  daily: (body, card) => chartView(body, card, "daily"),
 };
 
-/** Up while seen within every + grace, late within 3 × every + grace, down after (docs/DEFINITIONS.md). */
-export function status(last, every, grace, now) {
-  const age = (now - new Date(last).getTime()) / 1000;
-  return age <= every + grace ? "up" : age <= 3 * every + grace ? "late" : "down";
+const icons = { up: "✓", late: "!", down: "✕" };
+
+/** Column labels from paths' last segments read as words ("tokens_per_s" → "tokens per s"): they wrap between words. */
+function label(column) {
+  return String(column).replace(/[_-]+/g, " ");
 }
 
-let chartLibrary = null;
+function feedItem() {
+  const li = el("li");
+  li.tabIndex = -1; // focusable by script and by a click, not a stop of its own in the tab order
+  const badge = el("span", "badge");
+  const text = el("span", "text");
+  const meta = el("span", "meta");
+  const what = el("span");
+  const when = timeEl(null);
+  meta.append(what, when);
+  li.append(badge, text, meta);
+  return { li, seq: null, parts: { badge, text, what, when } };
+}
 
-function loadChartLibrary() {
-  chartLibrary ??= new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = new URL("./uplot/uPlot.iife.min.js", import.meta.url).href; // beside this file, on a server or a static host
-    script.onload = resolve;
-    script.onerror = reject;
-    document.head.append(script);
+function fillFeedItem(known, item, now) {
+  known.seq = item.seq;
+  const priority = item.priority ?? "normal";
+  known.li.className = priority;
+  // Priority in words as well as colour: "critical", "high", "low"; normal needs no word.
+  setText(known.parts.badge, priority === "normal" ? "" : priority);
+  known.parts.badge.hidden = priority === "normal";
+  setText(known.parts.text, item.text === "" || item.text == null ? "(no text)" : item.text);
+  setText(known.parts.what, [item.action, item.source].filter(Boolean).join(" · ") + " · ");
+  setTime(known.parts.when, item.at, now);
+}
+
+function heartbeatItem() {
+  const li = el("li", "beat");
+  const icon = el("span", "icon");
+  icon.setAttribute("aria-hidden", "true");
+  const name = el("span", "name");
+  const state = el("span", "state");
+  const when = timeEl(null);
+  const text = el("span", "small detail");
+  const seen = el("span", "small");
+  seen.append("seen ", when);
+  li.append(name, icon, state, seen, text);
+  return { li, state: null, source: null, parts: { icon, name, state, when, text } };
+}
+
+function fillRow(tr, cells) {
+  while (tr.cells.length > cells.length) tr.lastChild.remove();
+  cells.forEach((cell, i) => {
+    let td = tr.cells[i];
+    if (!td) {
+      td = i === 0 ? el("th") : el("td");
+      if (i === 0) td.scope = "row";
+      td.append(el("div", "cell"));
+      tr.append(td);
+    }
+    td.classList.toggle("num", typeof cell === "number");
+    setText(td.firstChild, show(cell));
   });
-  return chartLibrary;
-}
-
-/** A line chart, or bars over the last `days` days when `days` is given. */
-function chart(id, s, card, xs, ys, days) {
-  const bars = days !== undefined;
-  card.classList.add("wide");
-  let header = card.querySelector("h2");
-  if (!header) {
-    header = el("h2");
-    card.replaceChildren(header);
-  }
-  header.textContent = s.title;
-  let holder = card.querySelector(".chart");
-  if (!holder) {
-    holder = el("div", "chart");
-    card.append(holder);
-  }
-  let empty = card.querySelector(".empty");
-  if (!xs.length) {
-    if (!empty) card.append(el("p", "empty", "no points yet"));
-    return;
-  }
-  empty?.remove();
-  const data = [xs, ys];
-  const existing = charts.get(id);
-  if (existing && existing.root.isConnected) {
-    existing.setData(data);
-    return;
-  }
-  if (typeof uPlot === "undefined") {
-    // Loaded on first need, so the page draws its numbers before the chart library is even parsed.
-    loadChartLibrary().then(() => chart(id, s, card, xs, ys, days), () => {});
-    return;
-  }
-  const width = Math.max(200, holder.clientWidth || card.clientWidth - 32);
-  const options = {
-    width, height: 180,
-    scales: { x: bars
-      ? { time: true, range: (u, min, max) => [max - (days - 0.5) * 86400, max + 43200] } // the whole window of days
-      : { time: true } },
-    axes: [{}, { size: 60 }],
-    legend: { show: false },
-    series: [{}, bars
-      ? { stroke: "#2f6fde", fill: "rgba(47,111,222,0.35)", paths: uPlot.paths.bars({ size: [0.7, 40] }) }
-      : { stroke: "#2f6fde", width: 2, fill: "rgba(47,111,222,0.08)" }],
-  };
-  charts.set(id, new uPlot(options, data, holder));
 }

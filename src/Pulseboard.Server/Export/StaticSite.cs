@@ -17,7 +17,7 @@ namespace Pulseboard.Server.Export;
 /// </remarks>
 public static class StaticSite
 {
-    private static readonly string[] s_assets = ["style.css", "common.js", "index.js", "dashboard.js", "render.js", "uplot/uPlot.iife.min.js", "uplot/uPlot.min.css"];
+    private static readonly string[] s_assets = ["style.css", "common.js", "index.js", "dashboard.js", "render.js", "chart.js", "uplot/uPlot.iife.min.js", "uplot/uPlot.min.css"];
 
     /// <summary>Writes the whole site: pages, assets and caches. Returns the dashboards written.</summary>
     public static IReadOnlyList<string> Write(string rendererDirectory, string dataDirectory, string output, DateTimeOffset now, bool headers)

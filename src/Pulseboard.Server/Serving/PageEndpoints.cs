@@ -23,6 +23,7 @@ internal static class PageEndpoints
         ("index.js", "index.js", "text/javascript; charset=utf-8"),
         ("dashboard.js", "dashboard.js", "text/javascript; charset=utf-8"),
         ("render.js", "render.js", "text/javascript; charset=utf-8"),
+        ("chart.js", "chart.js", "text/javascript; charset=utf-8"),
         ("uplot/uPlot.iife.min.js", "uplot/uPlot.iife.min.js", "text/javascript; charset=utf-8"),
         ("uplot/uPlot.min.css", "uplot/uPlot.min.css", "text/css; charset=utf-8"),
     ];
