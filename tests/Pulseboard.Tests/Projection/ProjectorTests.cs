@@ -76,6 +76,47 @@ public sealed partial class ProjectorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cache_carries_its_order_when_given_and_says_what_feeds_each_section()
+    {
+        File.WriteAllText(Path.Combine(_dashboards.Path, "first.yaml"), "title: First\norder: 10\nsections:\n  spend: { kind: counter }\n  alerts:\n    kind: feed\n    from: [ { section: alerts, action: \"budget_*\" }, { dashboard: \"*\", priority: high } ]\n");
+        File.WriteAllText(Path.Combine(_dashboards.Path, "second.yaml"), "title: Second\nsections:\n  beats: { kind: heartbeat, every: 60s, from: { dashboard: \"*\", action: heartbeat } }\n");
+        await using var log = await LogWithAsync(0);
+        using (var projector = Open(log, _dashboards.Path))
+        {
+            projector.RunOnce(log);
+        }
+        var first = JsonDocument.Parse(Caches()["first.json"]).RootElement;
+        Assert.Equal(10, first.GetProperty("order").GetInt32());
+        Assert.Equal("events to first/spend", first.GetProperty("sections").GetProperty("spend").GetProperty("from").GetString());
+        Assert.Equal("events to first/alerts with action budget_* or events to any dashboard with priority high or above",
+            first.GetProperty("sections").GetProperty("alerts").GetProperty("from").GetString());
+        var second = JsonDocument.Parse(Caches()["second.json"]).RootElement;
+        Assert.False(second.TryGetProperty("order", out _));
+        Assert.Equal("events to any dashboard with action heartbeat", second.GetProperty("sections").GetProperty("beats").GetProperty("from").GetString());
+    }
+
+    [Fact]
+    public async Task A_cache_in_an_older_format_is_written_again_at_once_without_a_rebuild()
+    {
+        await using var log = await LogWithAsync(50);
+        using (var projector = Open(log))
+        {
+            CatchUp(projector, log);
+        }
+        var current = Caches();
+        var path = Path.Combine(_data.Path, "caches", "costs.json");
+        // As a projector before sections said what feeds them wrote it: no "from".
+        File.WriteAllText(path, Regex.Replace(current["costs.json"], "\"from\":\"[^\"]*\",", ""));
+        using (var projector = Open(log))
+        {
+            var cycle = projector.RunOnce(log);
+            Assert.Equal((0L, 1), (cycle.Events, cycle.CachesWritten)); // nothing read again, costs written
+            Assert.Equal(0, projector.RunOnce(log).CachesWritten);
+        }
+        Assert.Equal(WithoutGenerated(current), WithoutGenerated(Caches()));
+    }
+
+    [Fact]
     public async Task Two_clean_rebuilds_give_identical_bytes()
     {
         await using (var log = await LogWithAsync(3000))
