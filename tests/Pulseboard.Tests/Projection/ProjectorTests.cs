@@ -68,6 +68,8 @@ public sealed partial class ProjectorTests : IDisposable
         Assert.Equal("1250 of 1000 (cloud)", Section(caches["costs.json"], "budget").GetProperty("text").GetString());
         Assert.Equal("1250 of 1000 (cloud)", Section(caches["command-center.json"], "budget").GetProperty("text").GetString());
         Assert.Equal("llama-3", Section(caches["fleet.json"], "status").GetProperty("sources")[0].GetProperty("key").GetString());
+        Assert.Equal(["Agent", "Model", "Tokens/s", "Latency (ms)", "Memory (MB)", "Status"],
+            Section(caches["fleet.json"], "models").GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal("llama-3", Section(caches["command-center.json"], "agents").GetProperty("sources")[0].GetProperty("key").GetString());
         var costs = JsonDocument.Parse(caches["costs.json"]).RootElement;
         Assert.Equal(1, costs.GetProperty("position").GetInt64());
