@@ -10,7 +10,8 @@ namespace Pulseboard.Server.Serving;
 /// <param name="Written">The file's write time, to notice a change.</param>
 /// <param name="Position">The cache's position: the SSE event id.</param>
 /// <param name="Frame">The SSE frame every stream of this dashboard sends: <c>id</c>, <c>event: cache</c>, one <c>data</c> line.</param>
-internal sealed record ServedCache(byte[] Bytes, string ETag, DateTime Written, long Position, byte[] Frame);
+/// <param name="Summary">Its line of <c>GET /api/dashboards</c>.</param>
+internal sealed record ServedCache(byte[] Bytes, string ETag, DateTime Written, long Position, byte[] Frame, DashboardSummary Summary);
 
 /// <summary>
 /// The caches in memory, reloaded from <c>caches/&lt;id&gt;.json</c> after each projector cycle, so a request costs
@@ -32,6 +33,11 @@ internal sealed class CacheStore(ServerOptions options)
         _signals.GetOrAdd(id, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     public IEnumerable<KeyValuePair<string, ServedCache>> All => _caches.OrderBy(c => c.Key, StringComparer.Ordinal);
+
+    private volatile IReadOnlyList<DashboardSummary> _overview = [];
+
+    /// <summary>Every cache's <see cref="DashboardSummary"/>, in list order: computed when a cache changes, not per request.</summary>
+    public IReadOnlyList<DashboardSummary> Overview => _overview;
 
     private static long Position(byte[] bytes)
     {
@@ -98,7 +104,8 @@ internal sealed class CacheStore(ServerOptions options)
                 continue; // replaced while we looked: the next refresh takes the new one
             }
             var position = Position(bytes);
-            _caches[id] = new ServedCache(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", written, position, Frame(position, bytes));
+            _caches[id] = new ServedCache(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", written, position, Frame(position, bytes),
+                DashboardOverview.Read(id, bytes, $"/api/dashboards/{id}"));
             changed.Add(id);
             if (_signals.TryRemove(id, out var signal))
             {
@@ -107,6 +114,7 @@ internal sealed class CacheStore(ServerOptions options)
         }
         if (changed.Count > 0)
         {
+            _overview = DashboardOverview.Sort(_caches.Values.Select(c => c.Summary));
             Changed?.Invoke(changed);
         }
     }
