@@ -11,7 +11,15 @@ namespace Pulseboard.Server.Serving;
 /// <param name="Position">The cache's position: the SSE event id.</param>
 /// <param name="Frame">The SSE frame every stream of this dashboard sends: <c>id</c>, <c>event: cache</c>, one <c>data</c> line.</param>
 /// <param name="Summary">Its line of <c>GET /api/dashboards</c>.</param>
-internal sealed record ServedCache(byte[] Bytes, string ETag, DateTime Written, long Position, byte[] Frame, DashboardSummary Summary);
+internal sealed record ServedCache(byte[] Bytes, string ETag, DateTime Written, long Position, byte[] Frame, DashboardSummary Summary)
+{
+    /// <summary>
+    /// Read so soon after it was written that another write could still carry the same write time: file times tick
+    /// coarsely (a few milliseconds on Linux), and the projector may rewrite a cache within one tick. Such a cache is
+    /// read again at the next refresh and compared by its bytes (what git calls "racily clean").
+    /// </summary>
+    public bool Racy { get; init; }
+}
 
 /// <summary>
 /// The caches in memory, reloaded from <c>caches/&lt;id&gt;.json</c> after each projector cycle, so a request costs
@@ -33,6 +41,8 @@ internal sealed class CacheStore(ServerOptions options)
         _signals.GetOrAdd(id, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     public IEnumerable<KeyValuePair<string, ServedCache>> All => _caches.OrderBy(c => c.Key, StringComparer.Ordinal);
+
+    private static readonly TimeSpan s_racyWindow = TimeSpan.FromSeconds(1);
 
     private volatile IReadOnlyList<DashboardSummary> _overview = [];
 
@@ -90,7 +100,8 @@ internal sealed class CacheStore(ServerOptions options)
         {
             var path = CacheFiles.PathOf(_directory, id);
             var written = File.GetLastWriteTimeUtc(path);
-            if (_caches.TryGetValue(id, out var known) && known.Written == written)
+            var known = _caches.GetValueOrDefault(id);
+            if (known is not null && known.Written == written && !known.Racy)
             {
                 continue;
             }
@@ -103,9 +114,15 @@ internal sealed class CacheStore(ServerOptions options)
             {
                 continue; // replaced while we looked: the next refresh takes the new one
             }
+            var racy = DateTime.UtcNow - written < s_racyWindow;
+            if (known is not null && known.Written == written && known.Bytes.AsSpan().SequenceEqual(bytes))
+            {
+                _caches[id] = known with { Racy = racy };
+                continue;
+            }
             var position = Position(bytes);
             _caches[id] = new ServedCache(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", written, position, Frame(position, bytes),
-                DashboardOverview.Read(id, bytes, $"/api/dashboards/{id}"));
+                DashboardOverview.Read(id, bytes, $"/api/dashboards/{id}")) { Racy = racy };
             changed.Add(id);
             if (_signals.TryRemove(id, out var signal))
             {
