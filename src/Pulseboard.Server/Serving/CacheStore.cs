@@ -23,31 +23,34 @@ internal sealed record ServedCache(byte[] Bytes, string ETag, DateTime Written, 
 
 /// <summary>
 /// The caches in memory, reloaded from <c>caches/&lt;id&gt;.json</c> after each projector cycle, so a request costs
-/// no file access and a <c>304</c> no serialization. Thread-safe.
+/// no file access and a <c>304</c> no serialization. Thread-safe: a refresh publishes every cache it reloaded and the
+/// overview at once, so a reader never sees a cache newer than the list of dashboards, or the other way round.
 /// </summary>
 internal sealed class CacheStore(ServerOptions options)
 {
     private readonly string _directory = CacheFiles.Directory(options.DataDirectory);
-    private readonly ConcurrentDictionary<string, ServedCache> _caches = new(StringComparer.Ordinal);
+    private readonly Lock _refreshing = new();
+    private volatile Snapshot _snapshot = new(new Dictionary<string, ServedCache>(StringComparer.Ordinal), []);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new(StringComparer.Ordinal);
 
     /// <summary>Raised with the ids whose cache changed, after <see cref="Refresh"/>.</summary>
     public event Action<IReadOnlyList<string>>? Changed;
 
-    public bool TryGet(string id, out ServedCache cache) => _caches.TryGetValue(id, out cache!);
+    public bool TryGet(string id, out ServedCache cache) => _snapshot.Caches.TryGetValue(id, out cache!);
 
     /// <summary>Completes when the cache of <paramref name="id"/> next changes.</summary>
     public Task ChangedAsync(string id) =>
         _signals.GetOrAdd(id, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
-    public IEnumerable<KeyValuePair<string, ServedCache>> All => _caches.OrderBy(c => c.Key, StringComparer.Ordinal);
+    public IEnumerable<KeyValuePair<string, ServedCache>> All => _snapshot.Caches.OrderBy(c => c.Key, StringComparer.Ordinal);
+
+    /// <summary>What readers see: replaced whole, never changed.</summary>
+    private sealed record Snapshot(Dictionary<string, ServedCache> Caches, IReadOnlyList<DashboardSummary> Overview);
 
     private static readonly TimeSpan s_racyWindow = TimeSpan.FromSeconds(1);
 
-    private volatile IReadOnlyList<DashboardSummary> _overview = [];
-
     /// <summary>Every cache's <see cref="DashboardSummary"/>, in list order: computed when a cache changes, not per request.</summary>
-    public IReadOnlyList<DashboardSummary> Overview => _overview;
+    public IReadOnlyList<DashboardSummary> Overview => _snapshot.Overview;
 
     private static long Position(byte[] bytes)
     {
@@ -95,12 +98,21 @@ internal sealed class CacheStore(ServerOptions options)
     /// <summary>Reloads every cache file whose write time moved.</summary>
     public void Refresh()
     {
+        lock (_refreshing)
+        {
+            RefreshLocked();
+        }
+    }
+
+    private void RefreshLocked()
+    {
         var changed = new List<string>();
+        var caches = new Dictionary<string, ServedCache>(_snapshot.Caches, StringComparer.Ordinal);
         foreach (var id in CacheFiles.Ids(_directory))
         {
             var path = CacheFiles.PathOf(_directory, id);
             var written = File.GetLastWriteTimeUtc(path);
-            var known = _caches.GetValueOrDefault(id);
+            var known = caches.GetValueOrDefault(id);
             if (known is not null && known.Written == written && !known.Racy)
             {
                 continue;
@@ -117,13 +129,17 @@ internal sealed class CacheStore(ServerOptions options)
             var racy = DateTime.UtcNow - written < s_racyWindow;
             if (known is not null && known.Written == written && known.Bytes.AsSpan().SequenceEqual(bytes))
             {
-                _caches[id] = known with { Racy = racy };
+                caches[id] = known with { Racy = racy };
                 continue;
             }
             var position = Position(bytes);
-            _caches[id] = new ServedCache(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", written, position, Frame(position, bytes),
+            caches[id] = new ServedCache(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", written, position, Frame(position, bytes),
                 DashboardOverview.Read(id, bytes, $"/api/dashboards/{id}")) { Racy = racy };
             changed.Add(id);
+        }
+        _snapshot = new Snapshot(caches, changed.Count > 0 ? DashboardOverview.Sort(caches.Values.Select(c => c.Summary)) : _snapshot.Overview);
+        foreach (var id in changed)
+        {
             if (_signals.TryRemove(id, out var signal))
             {
                 signal.TrySetResult();
@@ -131,7 +147,6 @@ internal sealed class CacheStore(ServerOptions options)
         }
         if (changed.Count > 0)
         {
-            _overview = DashboardOverview.Sort(_caches.Values.Select(c => c.Summary));
             Changed?.Invoke(changed);
         }
     }
