@@ -116,6 +116,7 @@ public sealed class Projector : IDisposable
                 }
             }
             cache.Next = cache.Dirty ? Math.Max(1, log.Start) : Math.Max(cache.Position, _checkpoint) + 1;
+            cache.Dirty |= cache.Outdated; // after Next: rewritten in the current format, not rebuilt from the log
             _caches.Add(cache);
         }
         MarkOrphans();

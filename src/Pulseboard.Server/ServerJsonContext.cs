@@ -9,7 +9,7 @@ namespace Pulseboard.Server;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(IngestResponse))]
 [JsonSerializable(typeof(List<RejectedEvent>))]
-[JsonSerializable(typeof(List<DashboardSummary>))]
+[JsonSerializable(typeof(IReadOnlyList<DashboardSummary>))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(ServerInfo))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

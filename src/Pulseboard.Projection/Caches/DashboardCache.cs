@@ -10,8 +10,8 @@ namespace Pulseboard.Projection.Caches;
 /// of the last event applied. Serializes to the self-describing cache of DESIGN.md.
 /// </summary>
 /// <remarks>
-/// Cache shape: <c>{"dashboard", "title", "lastUpdate", "position", "generated", "refresh", "staleAfter",
-/// "definitionHash", "sections": {"&lt;id&gt;": {"kind", "title", "updated", ...}}}</c>. Every field but
+/// Cache shape: <c>{"dashboard", "title", "lastUpdate", "position", "generated", "refresh", "staleAfter", "order"?,
+/// "definitionHash", "sections": {"&lt;id&gt;": {"kind", "title", "from", "updated", ...}}}</c>. Every field but
 /// <c>generated</c> (the wall-clock time of the write) is a function of the definition and the log, so a replay
 /// writes the same bytes.
 /// </remarks>
@@ -35,6 +35,9 @@ internal sealed class DashboardCache
     /// <summary>When the log received the last event applied.</summary>
     public DateTimeOffset? LastUpdate { get; private set; }
 
+    /// <summary>Loaded from a file the current format would write differently: it is written again, unchanged in content.</summary>
+    public bool Outdated { get; private set; }
+
     /// <summary>Changed since the last write.</summary>
     public bool Dirty { get; set; }
 
@@ -57,7 +60,8 @@ internal sealed class DashboardCache
         }
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            var bytes = File.ReadAllBytes(path);
+            using var document = JsonDocument.Parse(bytes);
             var root = document.RootElement;
             if (!root.TryGetProperty("definitionHash", out var hash) || hash.GetString() != definition.Hash)
             {
@@ -66,7 +70,12 @@ internal sealed class DashboardCache
             var sections = root.GetProperty("sections");
             var states = definition.Sections.Select(s => s.Load(sections.GetProperty(s.Id))).ToArray();
             var lastUpdate = root.GetProperty("lastUpdate") is { ValueKind: JsonValueKind.String } u ? u.GetDateTimeOffset() : (DateTimeOffset?)null;
-            return new DashboardCache(definition, states, root.GetProperty("position").GetInt64(), lastUpdate);
+            var cache = new DashboardCache(definition, states, root.GetProperty("position").GetInt64(), lastUpdate);
+            // A cache written by an older projector (a field added since, like a section's "from") is written again
+            // at once, in the current format: a dashboard that receives no event would otherwise keep the old one.
+            var generated = root.TryGetProperty("generated", out var g) && g.TryGetDateTimeOffset(out var t) ? t : default;
+            cache.Outdated = !cache.Serialize(generated).AsSpan().SequenceEqual(bytes);
+            return cache;
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -114,6 +123,10 @@ internal sealed class DashboardCache
             else
             {
                 writer.WriteNull("staleAfter"u8);
+            }
+            if (d.Order is { } order)
+            {
+                writer.WriteNumber("order"u8, order);
             }
             writer.WriteString("definitionHash"u8, d.Hash);
             writer.WriteStartObject("sections"u8);

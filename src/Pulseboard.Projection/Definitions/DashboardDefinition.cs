@@ -17,6 +17,9 @@ public sealed class DashboardDefinition
     /// <summary>When a page says the data stopped updating; null for never.</summary>
     public TimeSpan? StaleAfter { get; init; }
 
+    /// <summary>Where the dashboard stands in a list of dashboards (smaller first; without one, after those with one); null when not given.</summary>
+    public int? Order { get; init; }
+
     /// <summary>The sections, in page order.</summary>
     public required IReadOnlyList<SectionPlan> Sections { get; init; }
 

@@ -8,6 +8,9 @@ public static partial class DefinitionLoader
     /// <summary>Reads typed fields from YAML nodes, recording each problem with its line and field.</summary>
     private sealed class Reader(string file, List<DefinitionError> errors)
     {
+        /// <summary>How many problems were recorded so far, in every file read into the same list.</summary>
+        public int Count => errors.Count;
+
         public void Error(long line, string field, string message) => errors.Add(new DefinitionError(file, (int)line, field, message));
 
         public static YamlNode? Child(YamlMappingNode map, string key) =>
@@ -68,6 +71,23 @@ public static partial class DefinitionLoader
                 return value;
             }
             Error(Child(map, key)!.Start.Line, field, $"\"{text}\" is not a whole number from {min} to {max}");
+            return null;
+        }
+
+        /// <summary>A whole number, negative allowed: where a dashboard stands in the list.</summary>
+        public int? Order(YamlMappingNode map, string key, string field)
+        {
+            var node = Child(map, key);
+            if (node is null)
+            {
+                return null;
+            }
+            var text = (node as YamlScalarNode)?.Value;
+            if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            {
+                return value;
+            }
+            Error(node.Start.Line, field, $"{(text is null ? "is not" : $"\"{text}\" is not")} a whole number; write e.g. {key}: 10 (smaller comes first in the list of dashboards)");
             return null;
         }
 

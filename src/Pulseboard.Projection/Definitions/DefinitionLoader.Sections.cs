@@ -55,7 +55,7 @@ public static partial class DefinitionLoader
         {
             Id = id, Title = title, From = from, Key = key, RemoveOn = removeOn,
             Max = reader.Int(node, "max", field + ".max", 1, 1000) ?? 50,
-            Text = reader.Template(node, "text", field + ".text") ?? Template.TryParse("{content}", out _)!,
+            Text = reader.Template(node, "text", field + ".text"),
         };
     }
 
@@ -66,21 +66,10 @@ public static partial class DefinitionLoader
         {
             reader.Error(node.Start.Line, field + ".key", "is required: the path that names a row, e.g. source or content.id");
         }
-        var columns = new List<ValuePath>();
-        foreach (var (text, line) in reader.List(node, "columns", field + ".columns") ?? [])
+        var columns = ReadColumns(reader, node, field + ".columns", out var columnProblems);
+        if (!columnProblems && (Reader.Child(node, "columns") is null || columns.Count is 0 or > 20))
         {
-            if (ValuePath.TryParse(text, out var error) is { } path)
-            {
-                columns.Add(path);
-            }
-            else
-            {
-                reader.Error(line, field + ".columns", error!);
-            }
-        }
-        if (Reader.Child(node, "columns") is null || columns.Count is 0 or > 20)
-        {
-            reader.Error(node.Start.Line, field + ".columns", "is required: 1 to 20 paths, e.g. [source, content.model]");
+            reader.Error(node.Start.Line, field + ".columns", "is required: 1 to 20 paths, e.g. [source, content.model], or { path: content.model, label: Model }");
         }
         // Read every field before deciding, so each problem is reported even when the section cannot compile.
         var max = reader.Int(node, "max", field + ".max", 1, 1000) ?? 100;

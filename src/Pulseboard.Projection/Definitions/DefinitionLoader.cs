@@ -14,7 +14,7 @@ public sealed record DefinitionSet(IReadOnlyList<DashboardDefinition> Dashboards
 /// </summary>
 public static partial class DefinitionLoader
 {
-    private static readonly string[] s_topKeys = ["title", "refresh", "stale_after", "sections"];
+    private static readonly string[] s_topKeys = ["title", "order", "refresh", "stale_after", "sections"];
     private static readonly string[] s_matcherKeys = ["dashboard", "section", "action", "source", "priority"];
 
     private static readonly Dictionary<string, string[]> s_kindKeys = new(StringComparer.Ordinal)
@@ -119,6 +119,7 @@ public static partial class DefinitionLoader
         var title = reader.Text(root, "title", "title") ?? id;
         var refresh = reader.Duration(root, "refresh", "refresh") ?? TimeSpan.FromSeconds(60);
         var staleAfter = reader.Duration(root, "stale_after", "stale_after");
+        var order = reader.Order(root, "order", "order");
         var sections = new List<SectionPlan>();
         if (Reader.Child(root, "sections") is not YamlMappingNode sectionNodes)
         {
@@ -164,6 +165,7 @@ public static partial class DefinitionLoader
             Title = title,
             Refresh = refresh,
             StaleAfter = staleAfter,
+            Order = order,
             Sections = sections,
             Hash = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes)),
             Path = path,

@@ -20,6 +20,33 @@ public sealed class Matcher(Glob dashboard, Glob? section, Glob? action, Glob? s
         && (source is null || (e.Source is not null && source.IsMatch(e.Source)))
         && (priority is null || e.Priority >= priority);
 
+    /// <summary>
+    /// The matcher in words, for a page that says what feeds a section: <c>events to costs/alerts with action
+    /// budget_*</c>, <c>events to any dashboard with priority high or above</c>. Globs are shown as written.
+    /// </summary>
+    public string ToWords()
+    {
+        var words = new System.Text.StringBuilder("events to ");
+        words.Append(Dashboard.Pattern == "*" ? "any dashboard" : Dashboard.Pattern);
+        if (section is not null)
+        {
+            words.Append('/').Append(section.Pattern);
+        }
+        if (Action is not null)
+        {
+            words.Append(" with action ").Append(Action.Pattern);
+        }
+        if (source is not null)
+        {
+            words.Append(" from source ").Append(source.Pattern);
+        }
+        if (priority is { } p)
+        {
+            words.Append(" with priority ").Append(p.ToWire()).Append(" or above");
+        }
+        return words.ToString();
+    }
+
     /// <summary>The matcher as YAML would write it, for the definition's hash and messages.</summary>
     public override string ToString() =>
         $"{{dashboard:{Dashboard},section:{section},action:{Action},source:{source},priority:{priority?.ToWire()}}}";

@@ -68,6 +68,34 @@ public sealed class Template
         return new Template(text, [.. parts]);
     }
 
+    /// <summary>
+    /// Renders the template, or null when it reads paths and every one of them is missing from the event: the caller
+    /// then shows <see cref="ReadableContent"/> instead of the template's bare punctuation (<c>": "</c>). A template
+    /// with some of its paths present renders as <see cref="Render"/> does.
+    /// </summary>
+    public string? RenderOrNull(ProjectedEvent e)
+    {
+        var text = new StringBuilder();
+        var paths = 0;
+        var found = 0;
+        foreach (var (literal, path) in _parts)
+        {
+            if (literal is not null)
+            {
+                text.Append(literal);
+                continue;
+            }
+            var value = path!.Read(e);
+            paths++;
+            found += value.Exists ? 1 : 0;
+            text.Append(value.ToText());
+        }
+        return paths > 0 && found == 0 ? null : text.ToString();
+    }
+
+    /// <summary>The event's content as short readable text (<see cref="Value.ToReadableText"/>): what a feed item or stat without a template shows.</summary>
+    public static string ReadableContent(ProjectedEvent e) => ValuePath.Content.Read(e).ToReadableText();
+
     /// <summary>Renders the template for an event; a missing path renders empty.</summary>
     public string Render(ProjectedEvent e)
     {

@@ -12,6 +12,9 @@ public sealed class ValuePath
     /// <summary>The event fields a path may start with.</summary>
     public static IReadOnlyList<string> Roots { get; } = ["content", "dashboard", "section", "action", "source", "priority", "timestamp", "id", "seq"];
 
+    /// <summary>The whole content.</summary>
+    internal static ValuePath Content { get; } = new("content", "content", []);
+
     private readonly string _root;
     private readonly string[] _segments;
     private readonly byte[][] _utf8Segments; // compared with property names as bytes: no transcoding per event

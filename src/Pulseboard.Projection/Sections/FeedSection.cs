@@ -19,8 +19,11 @@ public sealed class FeedSection : SectionPlan
     /// <summary>Actions that remove the item with the event's key.</summary>
     public IReadOnlyList<string> RemoveOn { get; init; } = [];
 
-    /// <summary>The item's text; default the content (a string as it is, anything else as JSON).</summary>
-    public required Template Text { get; init; }
+    /// <summary>
+    /// The item's text; without one, or when every path it reads is missing from the event, the content as readable
+    /// text (<see cref="Value.ToReadableText"/>: <c>run: r7 · status: done</c>).
+    /// </summary>
+    public Template? Text { get; init; }
 
     /// <inheritdoc/>
     public override string Kind => "feed";
@@ -42,7 +45,7 @@ public sealed class FeedSection : SectionPlan
                 _items.Remove(key);
                 return true;
             }
-            _items.AddNewest(key, new Item(key, plan.Text.Render(e), e.Action, e.Priority, e.Source, e.Timestamp, e.Seq));
+            _items.AddNewest(key, new Item(key, plan.Text?.RenderOrNull(e) ?? Template.ReadableContent(e), e.Action, e.Priority, e.Source, e.Timestamp, e.Seq));
             return true;
         }
 

@@ -33,7 +33,7 @@ public sealed class HeartbeatSection : SectionPlan
     /// <summary>What names a source; default <c>source</c>.</summary>
     public required ValuePath Key { get; init; }
 
-    /// <summary>An optional line of text per source (<c>"{content.tokens_per_s} tok/s"</c>).</summary>
+    /// <summary>An optional line of text per source (<c>"{content.tokens_per_s} tok/s"</c>); none when every path it reads is missing.</summary>
     public Template? Text { get; init; }
 
     /// <summary>The most sources kept; default 200.</summary>
@@ -70,7 +70,7 @@ public sealed class HeartbeatSection : SectionPlan
             {
                 return true; // an older beat arriving late changes nothing
             }
-            _sources[name] = new Seen(e.Timestamp, plan.Text?.Render(e), e.Seq);
+            _sources[name] = new Seen(e.Timestamp, plan.Text?.RenderOrNull(e), e.Seq);
             if (_sources.Count > plan.MaxSources)
             {
                 _sources.Remove(_sources.MinBy(s => (s.Value.Last, s.Key)).Key);

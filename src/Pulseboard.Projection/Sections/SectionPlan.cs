@@ -18,10 +18,20 @@ public abstract class SectionPlan
     public required IReadOnlyList<Matcher> From
     {
         get => _from;
-        init => _from = [.. value];
+        init
+        {
+            _from = [.. value];
+            FromText = string.Join(" or ", _from.Select(m => m.ToWords()));
+        }
     }
 
     private readonly Matcher[] _from = [];
+
+    /// <summary>
+    /// <see cref="From"/> in words, written as the section's <c>from</c> in the cache: a page says "waiting for
+    /// events to costs/spend" for a section that never received one. Computed once, with the plan.
+    /// </summary>
+    public string FromText { get; private init; } = "";
 
     /// <summary>The kind's name as written in a cache: <c>stat</c>, <c>counter</c>, ….</summary>
     public abstract string Kind { get; }
@@ -96,6 +106,7 @@ public abstract class SectionState
         writer.WriteStartObject();
         writer.WriteString("kind"u8, plan.Kind);
         writer.WriteString("title"u8, plan.Title);
+        writer.WriteString("from"u8, plan.FromText);
         EventJson.WriteTimeOrNull(writer, "updated"u8, Updated);
         if (Skipped > 0)
         {

@@ -11,7 +11,11 @@ public sealed class StatSection : SectionPlan
     /// <summary>Where the value comes from; default <c>content</c>.</summary>
     public ValuePath? Value { get; init; }
 
-    /// <summary>An optional text template shown instead of the value.</summary>
+    /// <summary>
+    /// An optional text template shown instead of the value; when every path it reads is missing from the event, the
+    /// content as readable text instead. Without one, an object value gets a readable <c>text</c> too, so a page never
+    /// shows JSON.
+    /// </summary>
     public Template? Text { get; init; }
 
     /// <inheritdoc/>
@@ -34,7 +38,7 @@ public sealed class StatSection : SectionPlan
             }
             if (plan.Text is { } text)
             {
-                _text = text.Render(e);
+                _text = text.RenderOrNull(e) ?? Template.ReadableContent(e);
             }
             _seq = e.Seq;
             return true;
@@ -50,6 +54,11 @@ public sealed class StatSection : SectionPlan
             if (plan.Text is not null)
             {
                 writer.WriteString("text"u8, _text);
+            }
+            else if (_value.IsObject)
+            {
+                // Derived when written, not stored: a cache loaded from before this field existed writes it too.
+                writer.WriteString("text"u8, _value.ToReadableText());
             }
             writer.WriteNumber("seq"u8, _seq);
         }

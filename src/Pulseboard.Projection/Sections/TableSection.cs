@@ -6,15 +6,15 @@ namespace Pulseboard.Projection.Sections;
 /// <summary>
 /// <c>table</c>: rows upserted by key, the most recently updated first, at most <see cref="Max"/>; an action in
 /// <see cref="RemoveOn"/> removes the row. Cache: <c>{"columns": ["name"…], "rows": [{"key", "cells": [any…], "at"}]}</c>;
-/// a column's name is its path's last segment.
+/// a column's name is its label, by default its path's last segment.
 /// </summary>
 public sealed class TableSection : SectionPlan
 {
     /// <summary>The row's key.</summary>
     public required ValuePath Key { get; init; }
 
-    /// <summary>The columns: one path each.</summary>
-    public required IReadOnlyList<ValuePath> Columns { get; init; }
+    /// <summary>The columns: a path and a label each.</summary>
+    public required IReadOnlyList<TableColumn> Columns { get; init; }
 
     /// <summary>The most rows kept; default 100.</summary>
     public int Max { get; init; } = 100;
@@ -50,7 +50,7 @@ public sealed class TableSection : SectionPlan
             var cells = new Value[plan.Columns.Count];
             for (var i = 0; i < cells.Length; i++)
             {
-                cells[i] = plan.Columns[i].Read(e).Own();
+                cells[i] = plan.Columns[i].Path.Read(e).Own();
             }
             _rows.AddNewest(text, new Row(text, cells, e.Timestamp));
             return true;
@@ -61,7 +61,7 @@ public sealed class TableSection : SectionPlan
             writer.WriteStartArray("columns"u8);
             foreach (var column in plan.Columns)
             {
-                writer.WriteStringValue(column.Text[(column.Text.LastIndexOf('.') + 1)..]);
+                writer.WriteStringValue(column.Label);
             }
             writer.WriteEndArray();
             writer.WriteStartArray("rows"u8);

@@ -10,28 +10,47 @@ namespace Pulseboard.Server.Serving;
 /// <param name="Written">The file's write time, to notice a change.</param>
 /// <param name="Position">The cache's position: the SSE event id.</param>
 /// <param name="Frame">The SSE frame every stream of this dashboard sends: <c>id</c>, <c>event: cache</c>, one <c>data</c> line.</param>
-internal sealed record ServedCache(byte[] Bytes, string ETag, DateTime Written, long Position, byte[] Frame);
+/// <param name="Summary">Its line of <c>GET /api/dashboards</c>.</param>
+internal sealed record ServedCache(byte[] Bytes, string ETag, DateTime Written, long Position, byte[] Frame, DashboardSummary Summary)
+{
+    /// <summary>
+    /// Read so soon after it was written that another write could still carry the same write time: file times tick
+    /// coarsely (a few milliseconds on Linux), and the projector may rewrite a cache within one tick. Such a cache is
+    /// read again at the next refresh and compared by its bytes (what git calls "racily clean").
+    /// </summary>
+    public bool Racy { get; init; }
+}
 
 /// <summary>
 /// The caches in memory, reloaded from <c>caches/&lt;id&gt;.json</c> after each projector cycle, so a request costs
-/// no file access and a <c>304</c> no serialization. Thread-safe.
+/// no file access and a <c>304</c> no serialization. Thread-safe: a refresh publishes every cache it reloaded and the
+/// overview at once, so a reader never sees a cache newer than the list of dashboards, or the other way round.
 /// </summary>
 internal sealed class CacheStore(ServerOptions options)
 {
     private readonly string _directory = CacheFiles.Directory(options.DataDirectory);
-    private readonly ConcurrentDictionary<string, ServedCache> _caches = new(StringComparer.Ordinal);
+    private readonly Lock _refreshing = new();
+    private volatile Snapshot _snapshot = new(new Dictionary<string, ServedCache>(StringComparer.Ordinal), []);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new(StringComparer.Ordinal);
 
     /// <summary>Raised with the ids whose cache changed, after <see cref="Refresh"/>.</summary>
     public event Action<IReadOnlyList<string>>? Changed;
 
-    public bool TryGet(string id, out ServedCache cache) => _caches.TryGetValue(id, out cache!);
+    public bool TryGet(string id, out ServedCache cache) => _snapshot.Caches.TryGetValue(id, out cache!);
 
     /// <summary>Completes when the cache of <paramref name="id"/> next changes.</summary>
     public Task ChangedAsync(string id) =>
         _signals.GetOrAdd(id, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
-    public IEnumerable<KeyValuePair<string, ServedCache>> All => _caches.OrderBy(c => c.Key, StringComparer.Ordinal);
+    public IEnumerable<KeyValuePair<string, ServedCache>> All => _snapshot.Caches.OrderBy(c => c.Key, StringComparer.Ordinal);
+
+    /// <summary>What readers see: replaced whole, never changed.</summary>
+    private sealed record Snapshot(Dictionary<string, ServedCache> Caches, IReadOnlyList<DashboardSummary> Overview);
+
+    private static readonly TimeSpan s_racyWindow = TimeSpan.FromSeconds(1);
+
+    /// <summary>Every cache's <see cref="DashboardSummary"/>, in list order: computed when a cache changes, not per request.</summary>
+    public IReadOnlyList<DashboardSummary> Overview => _snapshot.Overview;
 
     private static long Position(byte[] bytes)
     {
@@ -79,12 +98,22 @@ internal sealed class CacheStore(ServerOptions options)
     /// <summary>Reloads every cache file whose write time moved.</summary>
     public void Refresh()
     {
+        lock (_refreshing)
+        {
+            RefreshLocked();
+        }
+    }
+
+    private void RefreshLocked()
+    {
         var changed = new List<string>();
+        var caches = new Dictionary<string, ServedCache>(_snapshot.Caches, StringComparer.Ordinal);
         foreach (var id in CacheFiles.Ids(_directory))
         {
             var path = CacheFiles.PathOf(_directory, id);
             var written = File.GetLastWriteTimeUtc(path);
-            if (_caches.TryGetValue(id, out var known) && known.Written == written)
+            var known = caches.GetValueOrDefault(id);
+            if (known is not null && known.Written == written && !known.Racy)
             {
                 continue;
             }
@@ -97,9 +126,20 @@ internal sealed class CacheStore(ServerOptions options)
             {
                 continue; // replaced while we looked: the next refresh takes the new one
             }
+            var racy = DateTime.UtcNow - written < s_racyWindow;
+            if (known is not null && known.Written == written && known.Bytes.AsSpan().SequenceEqual(bytes))
+            {
+                caches[id] = known with { Racy = racy };
+                continue;
+            }
             var position = Position(bytes);
-            _caches[id] = new ServedCache(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", written, position, Frame(position, bytes));
+            caches[id] = new ServedCache(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", written, position, Frame(position, bytes),
+                DashboardOverview.Read(id, bytes, $"/api/dashboards/{id}")) { Racy = racy };
             changed.Add(id);
+        }
+        _snapshot = new Snapshot(caches, changed.Count > 0 ? DashboardOverview.Sort(caches.Values.Select(c => c.Summary)) : _snapshot.Overview);
+        foreach (var id in changed)
+        {
             if (_signals.TryRemove(id, out var signal))
             {
                 signal.TrySetResult();

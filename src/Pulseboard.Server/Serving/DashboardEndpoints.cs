@@ -1,18 +1,9 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Pulseboard.Server.Auth;
 
 namespace Pulseboard.Server.Serving;
-
-/// <summary>One line of <c>GET /api/dashboards</c>.</summary>
-/// <param name="Id">The dashboard's id.</param>
-/// <param name="Title">Its title.</param>
-/// <param name="LastUpdate">When the log received the last event applied to it.</param>
-/// <param name="Position">The seq of that event.</param>
-/// <param name="Url">Where its cache is.</param>
-public sealed record DashboardSummary(string Id, string Title, string? LastUpdate, long Position, string Url);
 
 /// <summary><c>GET /api/dashboards</c> and <c>GET /api/dashboards/{id}</c> (with ETag and 304).</summary>
 internal static class DashboardEndpoints
@@ -21,7 +12,7 @@ internal static class DashboardEndpoints
     {
         app.MapGet("/api/dashboards", (HttpRequest request, CacheStore caches, Tokens tokens) =>
             Access.Reader(request, tokens)
-            ?? TypedResults.Json(caches.All.Select(c => Summarize(c.Key, c.Value.Bytes)).ToList(), ServerJsonContext.Default.ListDashboardSummary));
+            ?? TypedResults.Json(caches.Overview, ServerJsonContext.Default.IReadOnlyListDashboardSummary));
         app.MapGet("/api/dashboards/{id}", Get);
         return app;
     }
@@ -47,15 +38,5 @@ internal static class DashboardEndpoints
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
         return TypedResults.Bytes(cache.Bytes, "application/json");
-    }
-
-    private static DashboardSummary Summarize(string id, byte[] bytes)
-    {
-        using var document = JsonDocument.Parse(bytes);
-        var root = document.RootElement;
-        var title = root.TryGetProperty("title", out var t) ? t.GetString() ?? id : id;
-        var last = root.TryGetProperty("lastUpdate", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
-        var position = root.TryGetProperty("position", out var p) ? p.GetInt64() : 0;
-        return new DashboardSummary(id, title, last, position, $"/api/dashboards/{id}");
     }
 }

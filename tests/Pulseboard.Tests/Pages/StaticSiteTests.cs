@@ -33,6 +33,34 @@ public sealed class StaticSiteTests(BrowserFixture browser) : IClassFixture<Brow
         Processes.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "pulseboard.dll"), .. args,
             "--data", _data.Path, "--dashboards", Path.Combine(Repo.Root, "dashboards")]);
 
+    [Fact]
+    public async Task The_exported_index_is_the_servers_overview_with_relative_urls_and_the_copies_generated_time()
+    {
+        using var dashboards = new TempDirectory();
+        File.WriteAllText(Path.Combine(dashboards.Path, "ops.yaml"), Server.DashboardOverviewTests.Ops);
+        File.Copy(Path.Combine(Repo.Root, "dashboards", "costs.yaml"), Path.Combine(dashboards.Path, "costs.yaml"));
+        await using (var log = FileEventLog.Open(new FileEventLogOptions { DataDirectory = _data.Path }))
+        {
+            await log.AppendAsync(Server.DashboardOverviewTests.OpsEvents());
+            using var projector = Pulseboard.Projection.Projector.Open(new Pulseboard.Projection.ProjectorOptions { DataDirectory = _data.Path, DashboardsDirectory = dashboards.Path, FsyncCaches = false }, log);
+            projector.RunOnce(log);
+        }
+        var now = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+        Assert.Equal(["costs", "ops"], Pulseboard.Server.Export.StaticSite.RefreshCaches(_data.Path, _site.Path, now));
+
+        var index = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_site.Path, "caches", "index.json"))).RootElement;
+        Assert.Equal(["ops", "costs"], index.EnumerateArray().Select(d => d.GetProperty("id").GetString())); // ops has order: 5
+        var ops = index[0];
+        Assert.Equal("caches/ops.json", ops.GetProperty("url").GetString());
+        Assert.Equal("2026-11-23T08:00:00Z", ops.GetProperty("generated").GetString());
+        var copy = File.ReadAllBytes(Path.Combine(_site.Path, "caches", "ops.json"));
+        var expected = System.Text.Json.JsonSerializer.Serialize<IReadOnlyList<Pulseboard.Server.Serving.DashboardSummary>>(
+            [Pulseboard.Server.Serving.DashboardOverview.Read("ops", copy, "caches/ops.json")], Pulseboard.Server.ServerJsonContext.Default.IReadOnlyListDashboardSummary);
+        Assert.Equal(expected[1..^1], ops.GetRawText());
+        Assert.Equal(10, ops.GetProperty("critical").GetArrayLength());
+        Assert.Equal("beats", ops.GetProperty("heartbeats")[0].GetProperty("section").GetString());
+    }
+
 
     [Fact]
     public async Task An_exported_site_shows_the_data_refreshes_and_says_when_its_publisher_stopped()

@@ -97,7 +97,7 @@ public sealed class DefinitionValidationTests
     [Fact]
     public void An_unknown_top_level_field_suggests_the_near_one()
     {
-        AssertOnly("costs.yaml:2 refesh: unknown field for a definition; did you mean refresh? It takes title, refresh, stale_after, sections", """
+        AssertOnly("costs.yaml:2 refesh: unknown field for a definition; did you mean refresh? It takes title, order, refresh, stale_after, sections", """
             title: Costs
             refesh: 60s
             sections:
@@ -108,7 +108,7 @@ public sealed class DefinitionValidationTests
     [Fact]
     public void An_unknown_field_far_from_any_still_lists_the_fields()
     {
-        AssertOnly("costs.yaml:2 colour: unknown field for a definition. It takes title, refresh, stale_after, sections", """
+        AssertOnly("costs.yaml:2 colour: unknown field for a definition. It takes title, order, refresh, stale_after, sections", """
             title: Costs
             colour: red
             sections:
@@ -223,7 +223,7 @@ public sealed class DefinitionValidationTests
         Assert.Equal(
         [
             "costs.yaml:4 sections.agents.key: is required: the path that names a row, e.g. source or content.id",
-            "costs.yaml:4 sections.agents.columns: is required: 1 to 20 paths, e.g. [source, content.model]",
+            "costs.yaml:4 sections.agents.columns: is required: 1 to 20 paths, e.g. [source, content.model], or { path: content.model, label: Model }",
         ], Errors("""
             title: Costs
             sections:
@@ -402,7 +402,7 @@ public sealed class DefinitionValidationTests
         Assert.Equal(
         [
             """costs.yaml:5 sections.budget.text: "{source.name} spent": "source.name" is not a path: only content has fields below it""",
-            """costs.yaml:9 sections.agents.columns: "content..model" has an empty segment; write content.a.b""",
+            """costs.yaml:9 sections.agents.columns[1]: "content..model" has an empty segment; write content.a.b""",
         ], Errors("""
             title: Costs
             sections:
@@ -577,5 +577,57 @@ public sealed class DefinitionValidationTests
         Assert.Equal(("costs", "Costs", TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(15)), (definition.Id, definition.Title, definition.Refresh, definition.StaleAfter));
         var section = Assert.Single(definition.Sections);
         Assert.Equal(("spend-total", "Spend total", "counter"), (section.Id, section.Title, section.Kind));
+    }
+
+    [Fact]
+    public void Table_columns_take_paths_and_labelled_paths_mixed()
+    {
+        var table = (Pulseboard.Projection.Sections.TableSection)Stored.Section("""
+            kind: table
+            key: source
+            columns: [source, { path: content.tokens_per_s, label: "Tokens/s" }, { path: content.memory_mb }]
+            """);
+        Assert.Equal(["source", "Tokens/s", "memory_mb"], table.Columns.Select(c => c.Label));
+        Assert.Equal(["source", "content.tokens_per_s", "content.memory_mb"], table.Columns.Select(c => c.Path.Text));
+    }
+
+    [Fact]
+    public void Every_problem_with_a_labelled_column_is_reported()
+    {
+        Assert.Equal(
+        [
+            "costs.yaml:7 sections.models.columns[0].path: is required: the path of the cell, e.g. { path: content.tokens_per_s, label: \"Tokens/s\" }",
+            "costs.yaml:8 sections.models.columns[1].title: unknown field for a column. It takes path, label",
+            "costs.yaml:9 sections.models.columns[2].label: is empty: write the column's heading, or leave label out to use the path's last segment",
+            """costs.yaml:10 sections.models.columns[3].path: "content..x" has an empty segment; write content.a.b""",
+            "costs.yaml:11 sections.models.columns[4]: must be a path (content.model) or a mapping { path: content.model, label: Model }",
+            "costs.yaml:12 sections.models.columns[5].label: must be text",
+        ], Errors("""
+            title: Costs
+            sections:
+              models:
+                kind: table
+                key: source
+                columns:
+                  - { label: Model }
+                  - { path: content.model, title: Model }
+                  - { path: content.status, label: "  " }
+                  - { path: content..x, label: X }
+                  - [content.y]
+                  - { path: content.z, label: [Z] }
+            """));
+    }
+
+    [Fact]
+    public void Order_is_an_optional_whole_number()
+    {
+        Assert.Equal(-3, Stored.Definition("title: T\norder: -3\nsections:\n  s: { kind: stat }\n").Order);
+        Assert.Null(Stored.Definition("title: T\nsections:\n  s: { kind: stat }\n").Order);
+        Assert.Equal(
+        [
+            """costs.yaml:2 order: "first" is not a whole number; write e.g. order: 10 (smaller comes first in the list of dashboards)""",
+            """costs.yaml:2 order: "1.5" is not a whole number; write e.g. order: 10 (smaller comes first in the list of dashboards)""",
+            "costs.yaml:2 order: is not a whole number; write e.g. order: 10 (smaller comes first in the list of dashboards)",
+        ], new[] { "first", "1.5", "[1]" }.SelectMany(order => Errors($"title: T\norder: {order}\nsections:\n  s: {{ kind: stat }}\n")));
     }
 }

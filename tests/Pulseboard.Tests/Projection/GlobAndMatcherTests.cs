@@ -193,4 +193,39 @@ public sealed class GlobAndMatcherTests
             [],
             Routes(Stored.Event(4, dashboard: "mindminer", section: "leads", action: "lead_found")));
     }
+
+    [Fact]
+    public void Every_section_says_in_words_which_events_feed_it()
+    {
+        var costs = Stored.Definition("""
+            title: Costs
+            sections:
+              spend: { kind: counter }
+              budget:
+                kind: stat
+                from: [ { section: alerts, action: "budget_*" } ]
+              beats:
+                kind: heartbeat
+                every: 60s
+                from: [ { dashboard: "*", action: heartbeat } ]
+              loud:
+                kind: feed
+                from:
+                  - { dashboard: "*", priority: high }
+                  - { dashboard: "nova-*", section: "sign?ps", source: "agent-*", priority: critical }
+                  - { section: "*" }
+                  - { dashboard: fleet }
+                  - { dashboard: "*", section: alerts }
+            """);
+        Assert.Equal("events to costs/spend", Section(costs, "spend").FromText);
+        Assert.Equal("events to costs/alerts with action budget_*", Section(costs, "budget").FromText);
+        Assert.Equal("events to any dashboard with action heartbeat", Section(costs, "beats").FromText);
+        Assert.Equal(
+            "events to any dashboard with priority high or above"
+            + " or events to nova-*/sign?ps from source agent-* with priority critical or above"
+            + " or events to costs/*"
+            + " or events to fleet"
+            + " or events to any dashboard/alerts",
+            Section(costs, "loud").FromText);
+    }
 }

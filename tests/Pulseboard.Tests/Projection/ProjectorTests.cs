@@ -68,11 +68,54 @@ public sealed partial class ProjectorTests : IDisposable
         Assert.Equal("1250 of 1000 (cloud)", Section(caches["costs.json"], "budget").GetProperty("text").GetString());
         Assert.Equal("1250 of 1000 (cloud)", Section(caches["command-center.json"], "budget").GetProperty("text").GetString());
         Assert.Equal("llama-3", Section(caches["fleet.json"], "status").GetProperty("sources")[0].GetProperty("key").GetString());
+        Assert.Equal(["Agent", "Model", "Tokens/s", "Latency (ms)", "Memory (MB)", "Status"],
+            Section(caches["fleet.json"], "models").GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal("llama-3", Section(caches["command-center.json"], "agents").GetProperty("sources")[0].GetProperty("key").GetString());
         var costs = JsonDocument.Parse(caches["costs.json"]).RootElement;
         Assert.Equal(1, costs.GetProperty("position").GetInt64());
         Assert.Equal(900, costs.GetProperty("staleAfter").GetInt64());
         Assert.StartsWith("sha256:", costs.GetProperty("definitionHash").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cache_carries_its_order_when_given_and_says_what_feeds_each_section()
+    {
+        File.WriteAllText(Path.Combine(_dashboards.Path, "first.yaml"), "title: First\norder: 10\nsections:\n  spend: { kind: counter }\n  alerts:\n    kind: feed\n    from: [ { section: alerts, action: \"budget_*\" }, { dashboard: \"*\", priority: high } ]\n");
+        File.WriteAllText(Path.Combine(_dashboards.Path, "second.yaml"), "title: Second\nsections:\n  beats: { kind: heartbeat, every: 60s, from: { dashboard: \"*\", action: heartbeat } }\n");
+        await using var log = await LogWithAsync(0);
+        using (var projector = Open(log, _dashboards.Path))
+        {
+            projector.RunOnce(log);
+        }
+        var first = JsonDocument.Parse(Caches()["first.json"]).RootElement;
+        Assert.Equal(10, first.GetProperty("order").GetInt32());
+        Assert.Equal("events to first/spend", first.GetProperty("sections").GetProperty("spend").GetProperty("from").GetString());
+        Assert.Equal("events to first/alerts with action budget_* or events to any dashboard with priority high or above",
+            first.GetProperty("sections").GetProperty("alerts").GetProperty("from").GetString());
+        var second = JsonDocument.Parse(Caches()["second.json"]).RootElement;
+        Assert.False(second.TryGetProperty("order", out _));
+        Assert.Equal("events to any dashboard with action heartbeat", second.GetProperty("sections").GetProperty("beats").GetProperty("from").GetString());
+    }
+
+    [Fact]
+    public async Task A_cache_in_an_older_format_is_written_again_at_once_without_a_rebuild()
+    {
+        await using var log = await LogWithAsync(50);
+        using (var projector = Open(log))
+        {
+            CatchUp(projector, log);
+        }
+        var current = Caches();
+        var path = Path.Combine(_data.Path, "caches", "costs.json");
+        // As a projector before sections said what feeds them wrote it: no "from".
+        File.WriteAllText(path, Regex.Replace(current["costs.json"], "\"from\":\"[^\"]*\",", ""));
+        using (var projector = Open(log))
+        {
+            var cycle = projector.RunOnce(log);
+            Assert.Equal((0L, 1), (cycle.Events, cycle.CachesWritten)); // nothing read again, costs written
+            Assert.Equal(0, projector.RunOnce(log).CachesWritten);
+        }
+        Assert.Equal(WithoutGenerated(current), WithoutGenerated(Caches()));
     }
 
     [Fact]

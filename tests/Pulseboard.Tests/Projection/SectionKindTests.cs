@@ -43,12 +43,12 @@ public sealed class SectionKindTests
             value: content.current
             text: "{content.current} of {content.limit}"
             """);
-        Assert.Equal("""{"kind":"stat","title":"Budget","updated":null,"value":null,"text":null,"seq":0}""", Stored.Json(plan.NewState(), plan));
+        Assert.Equal("""{"kind":"stat","title":"Budget","from":"events to costs/s","updated":null,"value":null,"text":null,"seq":0}""", Stored.Json(plan.NewState(), plan));
         Check(plan,
         [
             Stored.Event(1, content: """{"current":100,"limit":500}"""),
             Stored.Event(2, content: """{"current":412,"limit":500}"""),
-        ], """{"kind":"stat","title":"Budget","updated":"2026-11-22T12:00:02Z","value":412,"text":"412 of 500","seq":2}""");
+        ], """{"kind":"stat","title":"Budget","from":"events to costs/s","updated":"2026-11-22T12:00:02Z","value":412,"text":"412 of 500","seq":2}""");
     }
 
     [Fact]
@@ -59,12 +59,12 @@ public sealed class SectionKindTests
         [
             Stored.Event(1, content: "\"first\""),
             Stored.Event(2, content: """{"a":1,"b":[true,null]}"""),
-        ], """{"kind":"stat","title":"S","updated":"2026-11-22T12:00:02Z","value":{"a":1,"b":[true,null]},"seq":2}""");
+        ], """{"kind":"stat","title":"S","from":"events to costs/s","updated":"2026-11-22T12:00:02Z","value":{"a":1,"b":[true,null]},"text":"a: 1 \u00B7 b: [true,null]","seq":2}""");
         Check(plan,
         [
             Stored.Event(1, content: """{"a":1}"""),
             Stored.Event(2),
-        ], """{"kind":"stat","title":"S","updated":"2026-11-22T12:00:02Z","value":null,"seq":2}""");
+        ], """{"kind":"stat","title":"S","from":"events to costs/s","updated":"2026-11-22T12:00:02Z","value":null,"seq":2}""");
     }
 
     [Fact]
@@ -75,7 +75,33 @@ public sealed class SectionKindTests
             text: "{source}: {content.missing}"
             """);
         Check(plan, [Stored.Event(5, source: "haiku")],
-            """{"kind":"stat","title":"S","updated":"2026-11-22T12:00:05Z","text":"haiku: ","seq":5}""");
+            """{"kind":"stat","title":"S","from":"events to costs/s","updated":"2026-11-22T12:00:05Z","text":"haiku: ","seq":5}""");
+    }
+
+    [Fact]
+    public void Stat_without_text_gives_an_object_value_readable_text_and_nothing_else_one()
+    {
+        var plan = Stored.Section("""
+            kind: stat
+            value: content.detail
+            """);
+        Check(plan, [Stored.Event(1, content: """{"detail":{"run":"r7","status":"done"}}""")],
+            """{"kind":"stat","title":"S","from":"events to costs/s","updated":"2026-11-22T12:00:01Z","value":{"run":"r7","status":"done"},"text":"run: r7 \u00B7 status: done","seq":1}""");
+        Check(plan, [Stored.Event(1, content: """{"detail":{"run":"r7"}}"""), Stored.Event(2, content: """{"detail":"done"}""")],
+            """{"kind":"stat","title":"S","from":"events to costs/s","updated":"2026-11-22T12:00:02Z","value":"done","seq":2}""");
+    }
+
+    [Fact]
+    public void Stat_whose_template_finds_none_of_its_fields_shows_the_content_readably()
+    {
+        var plan = Stored.Section("""
+            kind: stat
+            text: "{content.current} of {content.limit}"
+            """);
+        Check(plan, [Stored.Event(1, content: """{"note":"no budget yet","n":2}""")],
+            """{"kind":"stat","title":"S","from":"events to costs/s","updated":"2026-11-22T12:00:01Z","text":"note: no budget yet \u00B7 n: 2","seq":1}""");
+        Check(plan, [Stored.Event(1, content: """{"current":5}""")],
+            """{"kind":"stat","title":"S","from":"events to costs/s","updated":"2026-11-22T12:00:01Z","text":"5 of ","seq":1}""");
     }
 
     // ---- counter ----
@@ -95,16 +121,16 @@ public sealed class SectionKindTests
             Stored.Event(3, content: """{"new":2.5}"""),
             Stored.Event(4, content: """{"new":"abc"}"""),
             Stored.Event(5, content: "{}"),
-        ], """{"kind":"counter","title":"Leads","updated":"2026-11-22T12:00:03Z","skipped":2,"value":9.5,"count":3}""");
+        ], """{"kind":"counter","title":"Leads","from":"events to costs/s","updated":"2026-11-22T12:00:03Z","skipped":2,"value":9.5,"count":3}""");
     }
 
     [Fact]
     public void Counter_without_value_counts_events()
     {
         var plan = Stored.Section("kind: counter");
-        Assert.Equal("""{"kind":"counter","title":"S","updated":null,"value":0,"count":0}""", Stored.Json(plan.NewState(), plan));
+        Assert.Equal("""{"kind":"counter","title":"S","from":"events to costs/s","updated":null,"value":0,"count":0}""", Stored.Json(plan.NewState(), plan));
         Check(plan, [Stored.Event(1), Stored.Event(2, content: "\"x\""), Stored.Event(3)],
-            """{"kind":"counter","title":"S","updated":"2026-11-22T12:00:03Z","value":3,"count":3}""");
+            """{"kind":"counter","title":"S","from":"events to costs/s","updated":"2026-11-22T12:00:03Z","value":3,"count":3}""");
     }
 
     // ---- feed ----
@@ -134,7 +160,7 @@ public sealed class SectionKindTests
     {
         var plan = Stored.Section(s_feedYaml);
         Check(plan, FeedEvents()[..3], """
-            {"kind":"feed","title":"Alerts","updated":"2026-11-22T12:00:03Z","max":3,"items":[{"key":"a","text":"budget_warning: three","action":"budget_warning","priority":"critical","source":"qwen","at":"2026-11-22T12:00:03Z","seq":3},{"key":"b","text":"budget_warning: two","action":"budget_warning","priority":"normal","at":"2026-11-22T12:00:02Z","seq":2}]}
+            {"kind":"feed","title":"Alerts","from":"events to costs/s","updated":"2026-11-22T12:00:03Z","max":3,"items":[{"key":"a","text":"budget_warning: three","action":"budget_warning","priority":"critical","source":"qwen","at":"2026-11-22T12:00:03Z","seq":3},{"key":"b","text":"budget_warning: two","action":"budget_warning","priority":"normal","at":"2026-11-22T12:00:02Z","seq":2}]}
             """);
     }
 
@@ -143,7 +169,7 @@ public sealed class SectionKindTests
     {
         var plan = Stored.Section(s_feedYaml);
         Check(plan, FeedEvents()[..5], """
-            {"kind":"feed","title":"Alerts","updated":"2026-11-22T12:00:05Z","max":3,"items":[{"key":"c","text":"task: four","action":"task","priority":"normal","at":"2026-11-22T12:00:04Z","seq":4},{"key":"a","text":"budget_warning: three","action":"budget_warning","priority":"critical","source":"qwen","at":"2026-11-22T12:00:03Z","seq":3}]}
+            {"kind":"feed","title":"Alerts","from":"events to costs/s","updated":"2026-11-22T12:00:05Z","max":3,"items":[{"key":"c","text":"task: four","action":"task","priority":"normal","at":"2026-11-22T12:00:04Z","seq":4},{"key":"a","text":"budget_warning: three","action":"budget_warning","priority":"critical","source":"qwen","at":"2026-11-22T12:00:03Z","seq":3}]}
             """);
     }
 
@@ -152,7 +178,7 @@ public sealed class SectionKindTests
     {
         var plan = Stored.Section(s_feedYaml);
         Check(plan, FeedEvents(), """
-            {"kind":"feed","title":"Alerts","updated":"2026-11-22T12:00:07Z","max":3,"items":[{"key":"e","text":"x: seven","action":"x","priority":"normal","at":"2026-11-22T12:00:07Z","seq":7},{"key":"d","text":"x: six","action":"x","priority":"normal","at":"2026-11-22T12:00:06Z","seq":6},{"key":"c","text":"task: four","action":"task","priority":"normal","at":"2026-11-22T12:00:04Z","seq":4}]}
+            {"kind":"feed","title":"Alerts","from":"events to costs/s","updated":"2026-11-22T12:00:07Z","max":3,"items":[{"key":"e","text":"x: seven","action":"x","priority":"normal","at":"2026-11-22T12:00:07Z","seq":7},{"key":"d","text":"x: six","action":"x","priority":"normal","at":"2026-11-22T12:00:06Z","seq":6},{"key":"c","text":"task: four","action":"task","priority":"normal","at":"2026-11-22T12:00:04Z","seq":4}]}
             """);
     }
 
@@ -169,7 +195,37 @@ public sealed class SectionKindTests
             Stored.Event(2, content: "\"again\""),
             Stored.Event(3, content: "412", source: "haiku"),
         ], """
-            {"kind":"feed","title":"S","updated":"2026-11-22T12:00:03Z","max":2,"items":[{"text":"412","action":"budget_warning","priority":"normal","source":"haiku","at":"2026-11-22T12:00:03Z","seq":3},{"text":"again","action":"budget_warning","priority":"normal","at":"2026-11-22T12:00:02Z","seq":2}]}
+            {"kind":"feed","title":"S","from":"events to costs/s","updated":"2026-11-22T12:00:03Z","max":2,"items":[{"text":"412","action":"budget_warning","priority":"normal","source":"haiku","at":"2026-11-22T12:00:03Z","seq":3},{"text":"again","action":"budget_warning","priority":"normal","at":"2026-11-22T12:00:02Z","seq":2}]}
+            """);
+    }
+
+    [Fact]
+    public void Feed_without_text_shows_an_object_as_key_value_text()
+    {
+        var plan = Stored.Section("kind: feed");
+        Check(plan,
+        [
+            Stored.Event(1, content: """{ "run" : "r7", "status" : "done", "n" : 3, "ok" : true, "none" : null, "detail" : { "a" : [ 1, 2 ] }, "tags" : [ "x" ] }"""),
+            Stored.Event(2, content: "[1, 2]"),
+        ], """
+            {"kind":"feed","title":"S","from":"events to costs/s","updated":"2026-11-22T12:00:02Z","max":50,"items":[{"text":"[1,2]","action":"budget_warning","priority":"normal","at":"2026-11-22T12:00:02Z","seq":2},{"text":"run: r7 \u00B7 status: done \u00B7 n: 3 \u00B7 ok: true \u00B7 none: null \u00B7 detail: {\u0022a\u0022:[1,2]} \u00B7 tags: [\u0022x\u0022]","action":"budget_warning","priority":"normal","at":"2026-11-22T12:00:01Z","seq":1}]}
+            """);
+    }
+
+    [Fact]
+    public void Feed_template_that_finds_none_of_its_fields_falls_back_to_the_content()
+    {
+        var plan = Stored.Section("""
+            kind: feed
+            text: "{content.message}{content.category}"
+            """);
+        Check(plan,
+        [
+            Stored.Event(1, content: """{"run":"r7","status":"done"}"""),
+            Stored.Event(2, content: """{"category":"gpu"}"""),
+            Stored.Event(3, content: "\"plain\""),
+        ], """
+            {"kind":"feed","title":"S","from":"events to costs/s","updated":"2026-11-22T12:00:03Z","max":50,"items":[{"text":"plain","action":"budget_warning","priority":"normal","at":"2026-11-22T12:00:03Z","seq":3},{"text":"gpu","action":"budget_warning","priority":"normal","at":"2026-11-22T12:00:02Z","seq":2},{"text":"run: r7 \u00B7 status: done","action":"budget_warning","priority":"normal","at":"2026-11-22T12:00:01Z","seq":1}]}
             """);
     }
 
@@ -195,11 +251,23 @@ public sealed class SectionKindTests
     ];
 
     [Fact]
+    public void Table_columns_are_headed_by_their_labels()
+    {
+        var plan = Stored.Section("""
+            kind: table
+            key: source
+            columns: [source, { path: content.tokens_per_s, label: "Tokens/s" }, { path: content.model }]
+            """);
+        Check(plan, [Stored.Event(1, source: "a", content: """{"tokens_per_s":12.5,"model":"m1"}""")],
+            """{"kind":"table","title":"S","from":"events to costs/s","updated":"2026-11-22T12:00:01Z","columns":["source","Tokens/s","model"],"rows":[{"key":"a","cells":["a",12.5,"m1"],"at":"2026-11-22T12:00:01Z"}]}""");
+    }
+
+    [Fact]
     public void Table_upserts_rows_by_key_most_recent_first()
     {
         var plan = Stored.Section(s_tableYaml);
         Check(plan, TableEvents()[..3], """
-            {"kind":"table","title":"Agents","updated":"2026-11-22T12:00:03Z","columns":["source","model","tokens_per_s"],"rows":[{"key":"a","cells":["a","m1",12.5],"at":"2026-11-22T12:00:03Z"},{"key":"b","cells":["b","m2",20],"at":"2026-11-22T12:00:02Z"}]}
+            {"kind":"table","title":"Agents","from":"events to costs/s","updated":"2026-11-22T12:00:03Z","columns":["source","model","tokens_per_s"],"rows":[{"key":"a","cells":["a","m1",12.5],"at":"2026-11-22T12:00:03Z"},{"key":"b","cells":["b","m2",20],"at":"2026-11-22T12:00:02Z"}]}
             """);
     }
 
@@ -208,7 +276,7 @@ public sealed class SectionKindTests
     {
         var plan = Stored.Section(s_tableYaml);
         Check(plan, TableEvents()[..5], """
-            {"kind":"table","title":"Agents","updated":"2026-11-22T12:00:04Z","skipped":1,"columns":["source","model","tokens_per_s"],"rows":[{"key":"c","cells":["c","m3",null],"at":"2026-11-22T12:00:04Z"},{"key":"a","cells":["a","m1",12.5],"at":"2026-11-22T12:00:03Z"}]}
+            {"kind":"table","title":"Agents","from":"events to costs/s","updated":"2026-11-22T12:00:04Z","skipped":1,"columns":["source","model","tokens_per_s"],"rows":[{"key":"c","cells":["c","m3",null],"at":"2026-11-22T12:00:04Z"},{"key":"a","cells":["a","m1",12.5],"at":"2026-11-22T12:00:03Z"}]}
             """);
     }
 
@@ -217,7 +285,7 @@ public sealed class SectionKindTests
     {
         var plan = Stored.Section(s_tableYaml);
         Check(plan, TableEvents(), """
-            {"kind":"table","title":"Agents","updated":"2026-11-22T12:00:06Z","skipped":1,"columns":["source","model","tokens_per_s"],"rows":[{"key":"a","cells":["a","m1",12.5],"at":"2026-11-22T12:00:03Z"}]}
+            {"kind":"table","title":"Agents","from":"events to costs/s","updated":"2026-11-22T12:00:06Z","skipped":1,"columns":["source","model","tokens_per_s"],"rows":[{"key":"a","cells":["a","m1",12.5],"at":"2026-11-22T12:00:03Z"}]}
             """);
     }
 
@@ -253,7 +321,7 @@ public sealed class SectionKindTests
             V(6, Stored.At(14, 40), "\"abc\""), // not a number: skipped unless counting
             V(7, Stored.At(15, 10), "2"),
             V(8, Stored.At(12, 30), "4"),      // its bucket is a full window behind the newest: skipped
-        ], $$"""{"kind":"timeseries","title":"Spend","updated":"2026-11-22T15:10:00Z","skipped":{{skipped}},"bucket":3600,"window":10800,"agg":"{{agg}}","points":{{points}}}""");
+        ], $$"""{"kind":"timeseries","title":"Spend","from":"events to costs/s","updated":"2026-11-22T15:10:00Z","skipped":{{skipped}},"bucket":3600,"window":10800,"agg":"{{agg}}","points":{{points}}}""");
     }
 
     [Fact]
@@ -275,8 +343,8 @@ public sealed class SectionKindTests
             V(5, Stored.At(10, 30), "5"),
             V(6, Stored.At(11, 59, 59), "6"),
         ];
-        Check(plan, events[..3], $$"""{"kind":"timeseries","title":"S","updated":"2026-11-22T12:00:00Z","bucket":3600,"window":10800,"agg":"sum","points":[[{{T10}},1,1],[{{T11}},2,1],[{{T12}},3,1]]}""");
-        Check(plan, events, $$"""{"kind":"timeseries","title":"S","updated":"2026-11-22T13:00:00Z","skipped":1,"bucket":3600,"window":10800,"agg":"sum","points":[[{{T11}},8,2],[{{T12}},3,1],[{{T13}},4,1]]}""");
+        Check(plan, events[..3], $$"""{"kind":"timeseries","title":"S","from":"events to costs/s","updated":"2026-11-22T12:00:00Z","bucket":3600,"window":10800,"agg":"sum","points":[[{{T10}},1,1],[{{T11}},2,1],[{{T12}},3,1]]}""");
+        Check(plan, events, $$"""{"kind":"timeseries","title":"S","from":"events to costs/s","updated":"2026-11-22T13:00:00Z","skipped":1,"bucket":3600,"window":10800,"agg":"sum","points":[[{{T11}},8,2],[{{T12}},3,1],[{{T13}},4,1]]}""");
     }
 
     [Fact]
@@ -289,7 +357,7 @@ public sealed class SectionKindTests
             agg: count
             """);
         Check(plan, [Stored.Event(1, at: Stored.At(12, 10)), Stored.Event(2, at: Stored.At(12, 29, 59)), Stored.Event(3, at: Stored.At(12, 30))],
-            $$"""{"kind":"timeseries","title":"S","updated":"2026-11-22T12:30:00Z","bucket":1800,"window":3600,"agg":"count","points":[[{{T12}},2,2],[{{T12 + 1800}},1,1]]}""");
+            $$"""{"kind":"timeseries","title":"S","from":"events to costs/s","updated":"2026-11-22T12:30:00Z","bucket":1800,"window":3600,"agg":"count","points":[[{{T12}},2,2],[{{T12 + 1800}},1,1]]}""");
     }
 
     // ---- daily ----
@@ -316,8 +384,8 @@ public sealed class SectionKindTests
             D(6, Stored.At(12, day: 23), "\"2.5\""),
             D(7, Stored.At(13, day: 23), "\"x\""),  // not a number: skipped
         ];
-        Check(plan, events[..3], """{"kind":"daily","title":"Velocity","updated":"2026-11-22T22:30:00Z","days":3,"timezone":"Europe/Berlin","values":[["2026-11-20",1],["2026-11-21",2],["2026-11-22",3]]}""");
-        Check(plan, events, """{"kind":"daily","title":"Velocity","updated":"2026-11-23T12:00:00Z","skipped":2,"days":3,"timezone":"Europe/Berlin","values":[["2026-11-21",2],["2026-11-22",3],["2026-11-23",6.5]]}""");
+        Check(plan, events[..3], """{"kind":"daily","title":"Velocity","from":"events to costs/s","updated":"2026-11-22T22:30:00Z","days":3,"timezone":"Europe/Berlin","values":[["2026-11-20",1],["2026-11-21",2],["2026-11-22",3]]}""");
+        Check(plan, events, """{"kind":"daily","title":"Velocity","from":"events to costs/s","updated":"2026-11-23T12:00:00Z","skipped":2,"days":3,"timezone":"Europe/Berlin","values":[["2026-11-21",2],["2026-11-22",3],["2026-11-23",6.5]]}""");
     }
 
     [Fact]
@@ -325,7 +393,7 @@ public sealed class SectionKindTests
     {
         var plan = Stored.Section("kind: daily");
         Check(plan, [Stored.Event(1, at: Stored.At(0)), Stored.Event(2, at: Stored.At(23, 59, 59)), Stored.Event(3, at: Stored.At(0, day: 23))],
-            """{"kind":"daily","title":"S","updated":"2026-11-23T00:00:00Z","days":30,"timezone":"UTC","values":[["2026-11-22",2],["2026-11-23",1]]}""");
+            """{"kind":"daily","title":"S","from":"events to costs/s","updated":"2026-11-23T00:00:00Z","days":30,"timezone":"UTC","values":[["2026-11-22",2],["2026-11-23",1]]}""");
     }
 
     // ---- heartbeat ----
@@ -357,7 +425,7 @@ public sealed class SectionKindTests
     {
         var plan = Stored.Section(s_heartbeatYaml);
         Check(plan, Beats()[..5], """
-            {"kind":"heartbeat","title":"Fleet","updated":"2026-11-22T12:01:00Z","skipped":1,"every":60,"grace":60,"sources":[{"key":"a","last":"2026-11-22T12:01:00Z","text":"11 tok/s","seq":3},{"key":"b","last":"2026-11-22T12:00:30Z","text":"20 tok/s","seq":2}]}
+            {"kind":"heartbeat","title":"Fleet","from":"events to costs/s","updated":"2026-11-22T12:01:00Z","skipped":1,"every":60,"grace":60,"sources":[{"key":"a","last":"2026-11-22T12:01:00Z","text":"11 tok/s","seq":3},{"key":"b","last":"2026-11-22T12:00:30Z","text":"20 tok/s","seq":2}]}
             """);
     }
 
@@ -366,10 +434,10 @@ public sealed class SectionKindTests
     {
         var plan = Stored.Section(s_heartbeatYaml);
         Check(plan, Beats()[..6], """
-            {"kind":"heartbeat","title":"Fleet","updated":"2026-11-22T12:02:00Z","skipped":1,"every":60,"grace":60,"sources":[{"key":"a","last":"2026-11-22T12:01:00Z","text":"11 tok/s","seq":3},{"key":"c","last":"2026-11-22T12:02:00Z","text":"30 tok/s","seq":6}]}
+            {"kind":"heartbeat","title":"Fleet","from":"events to costs/s","updated":"2026-11-22T12:02:00Z","skipped":1,"every":60,"grace":60,"sources":[{"key":"a","last":"2026-11-22T12:01:00Z","text":"11 tok/s","seq":3},{"key":"c","last":"2026-11-22T12:02:00Z","text":"30 tok/s","seq":6}]}
             """);
         Check(plan, Beats(), """
-            {"kind":"heartbeat","title":"Fleet","updated":"2026-11-22T12:02:00Z","skipped":1,"every":60,"grace":60,"sources":[{"key":"b","last":"2026-11-22T12:01:30Z","text":"21 tok/s","seq":7},{"key":"c","last":"2026-11-22T12:02:00Z","text":"30 tok/s","seq":6}]}
+            {"kind":"heartbeat","title":"Fleet","from":"events to costs/s","updated":"2026-11-22T12:02:00Z","skipped":1,"every":60,"grace":60,"sources":[{"key":"b","last":"2026-11-22T12:01:30Z","text":"21 tok/s","seq":7},{"key":"c","last":"2026-11-22T12:02:00Z","text":"30 tok/s","seq":6}]}
             """);
     }
 
@@ -386,7 +454,22 @@ public sealed class SectionKindTests
         [
             Stored.Event(1, action: "heartbeat", content: """{"host":"gpu-2"}"""),
             Stored.Event(2, action: "heartbeat", content: """{"host":"gpu-1"}"""),
-        ], """{"kind":"heartbeat","title":"S","updated":"2026-11-22T12:00:02Z","every":300,"grace":30,"sources":[{"key":"gpu-1","last":"2026-11-22T12:00:02Z","seq":2},{"key":"gpu-2","last":"2026-11-22T12:00:01Z","seq":1}]}""");
+        ], """{"kind":"heartbeat","title":"S","from":"events to costs/s","updated":"2026-11-22T12:00:02Z","every":300,"grace":30,"sources":[{"key":"gpu-1","last":"2026-11-22T12:00:02Z","seq":2},{"key":"gpu-2","last":"2026-11-22T12:00:01Z","seq":1}]}""");
+    }
+
+    [Fact]
+    public void Heartbeat_text_is_left_out_when_its_template_finds_none_of_its_fields()
+    {
+        var plan = Stored.Section("""
+            kind: heartbeat
+            every: 60s
+            text: "{content.tokens_per_s} tok/s, {content.latency_ms} ms"
+            """);
+        Check(plan,
+        [
+            Stored.Event(1, action: "heartbeat", source: "a", content: """{"status":"idle"}"""),
+            Stored.Event(2, action: "heartbeat", source: "b", content: """{"latency_ms":40}"""),
+        ], """{"kind":"heartbeat","title":"S","from":"events to costs/s","updated":"2026-11-22T12:00:02Z","every":60,"grace":60,"sources":[{"key":"a","last":"2026-11-22T12:00:01Z","seq":1},{"key":"b","last":"2026-11-22T12:00:02Z","text":" tok/s, 40 ms","seq":2}]}""");
     }
 
     [Theory]
@@ -416,13 +499,13 @@ public sealed class SectionKindTests
             Stored.Event(3, source: "a", content: """{"id":"x","n":3}""", at: new DateTimeOffset(2026, 11, 23, 0, 15, 0, 125, plus1)),
         ];
         Check(Stored.Section("kind: feed\nkey: content.id\ntext: \"{content.n} at {timestamp}\""), events, """
-            {"kind":"feed","title":"S","updated":"2026-11-23T00:15:00.125+01:00","max":50,"items":[{"key":"x","text":"3 at 2026-11-22T23:15:00.125Z","action":"budget_warning","priority":"normal","source":"a","at":"2026-11-23T00:15:00.125+01:00","seq":3},{"key":"y","text":"2 at 2026-11-22T22:30:00.5Z","action":"budget_warning","priority":"normal","source":"b","at":"2026-11-22T22:30:00.5Z","seq":2}]}
+            {"kind":"feed","title":"S","from":"events to costs/s","updated":"2026-11-23T00:15:00.125+01:00","max":50,"items":[{"key":"x","text":"3 at 2026-11-22T23:15:00.125Z","action":"budget_warning","priority":"normal","source":"a","at":"2026-11-23T00:15:00.125+01:00","seq":3},{"key":"y","text":"2 at 2026-11-22T22:30:00.5Z","action":"budget_warning","priority":"normal","source":"b","at":"2026-11-22T22:30:00.5Z","seq":2}]}
             """);
         Check(Stored.Section("kind: heartbeat\nevery: 60s"), events, """
-            {"kind":"heartbeat","title":"S","updated":"2026-11-23T00:15:00.125+01:00","every":60,"grace":60,"sources":[{"key":"a","last":"2026-11-23T00:15:00.125+01:00","seq":3},{"key":"b","last":"2026-11-22T22:30:00.5Z","seq":2}]}
+            {"kind":"heartbeat","title":"S","from":"events to costs/s","updated":"2026-11-23T00:15:00.125+01:00","every":60,"grace":60,"sources":[{"key":"a","last":"2026-11-23T00:15:00.125+01:00","seq":3},{"key":"b","last":"2026-11-22T22:30:00.5Z","seq":2}]}
             """);
         Check(Stored.Section("kind: daily\nvalue: content.n"), events, """
-            {"kind":"daily","title":"S","updated":"2026-11-23T00:15:00.125+01:00","days":30,"timezone":"UTC","values":[["2026-11-22",6]]}
+            {"kind":"daily","title":"S","from":"events to costs/s","updated":"2026-11-23T00:15:00.125+01:00","days":30,"timezone":"UTC","values":[["2026-11-22",6]]}
             """);
     }
 

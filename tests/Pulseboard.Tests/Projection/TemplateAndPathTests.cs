@@ -212,4 +212,49 @@ public sealed class TemplateAndPathTests
         Assert.Equal("""{"b":"deep"}""", Write(Read("content.obj.a")));
         Assert.Equal("null", Write(Read("content.missing")));
     }
+
+    [Theory]
+    [InlineData("""{"run":"r7","status":"done"}""", "run: r7 · status: done")]
+    [InlineData("""{ "n" : 1.50, "ok" : false, "none" : null, "o" : { "a" : [ 1, 2 ] }, "list" : [ ] }""", """n: 1.50 · ok: false · none: null · o: {"a":[1,2]} · list: []""")]
+    [InlineData("""{"quote":"say \"hi\"\n","é":"ü"}""", "quote: say \"hi\"\n · é: ü")]
+    [InlineData("{}", "")]
+    [InlineData("\"just text\"", "just text")]
+    [InlineData("412", "412")]
+    [InlineData("[1, {\"a\" : 2}]", """[1,{"a":2}]""")]
+    [InlineData("null", "")]
+    public void Readable_text_lists_an_objects_entries_and_leaves_other_values_as_text(string content, string expected)
+    {
+        Assert.Equal(expected, Read("content", Stored.Event(1, content: content)).ToReadableText());
+        Assert.Equal(expected, Template.ReadableContent(Stored.Event(1, content: content)));
+    }
+
+    [Fact]
+    public void Readable_text_cuts_each_value_to_80_characters_and_the_whole_to_300()
+    {
+        var longValue = new string('v', 100);
+        var one = Read("content", Stored.Event(1, content: $$"""{"k":"{{longValue}}","n":1}""")).ToReadableText();
+        Assert.Equal("k: " + new string('v', 79) + "… · n: 1", one);
+
+        var many = string.Join(",", Enumerable.Range(0, 20).Select(i => $"\"key{i}\":\"{longValue}\""));
+        var all = Read("content", Stored.Event(1, content: "{" + many + "}")).ToReadableText();
+        Assert.Equal(300, all.Length);
+        Assert.EndsWith("v…", all, StringComparison.Ordinal);
+        Assert.StartsWith("key0: " + new string('v', 79) + "… · key1: ", all, StringComparison.Ordinal);
+
+        // A cut never splits a surrogate pair: 78 letters and an emoji (2 chars) are 80; one more letter is 81.
+        var emoji = Read("content", Stored.Event(1, content: $$"""{"k":"{{new string('a', 78)}}😀b"}""")).ToReadableText();
+        Assert.Equal("k: " + new string('a', 78) + "…", emoji);
+    }
+
+    [Theory]
+    [InlineData("{content.missing}", null)]
+    [InlineData("{content.missing} of {content.other}!", null)]
+    [InlineData("{content.n} of {content.missing}", "412 of ")]
+    [InlineData("{content.nothing}", "")]
+    [InlineData("no paths at all", "no paths at all")]
+    [InlineData("", "")]
+    public void A_template_renders_null_only_when_every_field_it_reads_is_missing(string template, string? expected)
+    {
+        Assert.Equal(expected, Template.TryParse(template, out _)!.RenderOrNull(E()));
+    }
 }
