@@ -221,9 +221,10 @@ const kinds = {
 
 const icons = { up: "✓", late: "!", down: "✕" };
 
-/** Column labels from paths' last segments read as words ("tokens_per_s" → "tokens per s"): they wrap between words. */
+/** A label that is a path's last segment reads as words ("tokens_per_s" → "tokens per s"); a given label stays as written. */
 function label(column) {
-  return String(column).replace(/[_-]+/g, " ");
+  const text = String(column);
+  return text.includes(" ") ? text : text.replace(/_+/g, " ");
 }
 
 function feedItem() {

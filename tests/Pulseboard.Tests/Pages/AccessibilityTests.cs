@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace Pulseboard.Tests.Pages;
 
 /// <summary>Contrast computed in the browser in both schemes, landmarks, the skip link, and what live regions say.</summary>
-[Collection(BrowserCollection.Name)]
+[Collection(BrowserGroup.Name)]
 public sealed class AccessibilityTests(BrowserFixture browser) : IAsyncLifetime
 {
     /// <summary>
@@ -60,7 +60,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IAsyncLifetime
         foreach (var path in new[] { "/d/fleet", "/d/costs", "/" })
         {
             var page = await _harness.OpenAsync(path, dark: dark, before: p => p.Clock.InstallAsync(new ClockInstallOptions { TimeDate = DateTime.UtcNow }));
-            await page.Locator(path == "/" ? ".boards .flag.down" : ".card .body").First.WaitForAsync();
+            await page.Locator(path == "/" ? ".boards .flag.down:not([hidden])" : ".card .body").First.WaitForAsync();
             if (path == "/d/costs")
             {
                 await page.Clock.FastForwardAsync("20:00"); // the stale banner too

@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace Pulseboard.Tests.Pages;
 
 /// <summary>The index as an overview: what is stale, which sources are down, what was critical, one key number.</summary>
-[Collection(BrowserCollection.Name)]
+[Collection(BrowserGroup.Name)]
 public sealed class IndexPageTests(BrowserFixture browser) : IAsyncLifetime
 {
     private PageHarness _harness = null!;

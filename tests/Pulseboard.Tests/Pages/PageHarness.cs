@@ -8,7 +8,7 @@ namespace Pulseboard.Tests.Pages;
 
 /// <summary>One Chromium shared by the page tests, which run one class at a time (a browser each would crowd two cores).</summary>
 [CollectionDefinition(Name)]
-public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+public sealed class BrowserGroup : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "Browser";
 }

@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace Pulseboard.Tests.Pages;
 
 /// <summary>The generic dashboard page in a real Chromium against a real server on loopback.</summary>
-[Collection(BrowserCollection.Name)]
+[Collection(BrowserGroup.Name)]
 public sealed class PageTests(BrowserFixture browser) : IAsyncLifetime
 {
     private PageHarness _harness = null!;

@@ -152,7 +152,7 @@ public sealed partial class DemoTests
                 break;
             case TableSection table:
                 Path(table.Key);
-                table.Columns.ToList().ForEach(Path);
+                table.Columns.Select(column => column.Path).ToList().ForEach(Path);
                 break;
             case TimeseriesSection series:
                 Path(series.Value);
