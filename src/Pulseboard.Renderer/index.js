@@ -54,14 +54,16 @@ function fill(parts, board, now) {
   parts.link.href = pageUrl(board.id);
   parts.item.dataset.severity = String(seen.severity);
   setText(parts.title, board.title);
-  parts.state.className = `pill ${seen.stale ? "stale" : seen.fresh ? "fresh" : "empty"}`;
+  parts.state.className = `pill ${seen.stale ? "stale" : seen.fresh ? "fresh" : "none"}`;
   setText(parts.state, seen.stale ? "stale" : seen.fresh ? "fresh" : "no events yet");
   setTime(parts.when, board.lastUpdate, now);
   parts.when.parentElement.hidden = !board.lastUpdate;
   parts.key.hidden = !board.key || board.key.updated == null;
   if (board.key) {
     setText(parts.keyTitle, board.key.title);
-    setText(parts.keyValue, board.key.text ?? show(board.key.value));
+    const text = board.key.text ?? show(board.key.value);
+    setText(parts.keyValue, text);
+    parts.keyValue.classList.toggle("long", text.length > 24);
   }
   flag(parts.down, seen.counts.down, "✕", "down");
   flag(parts.late, seen.counts.late, "!", "late");

@@ -44,7 +44,9 @@ function bigValue(body, withCount) {
   const meta = el("div", "small");
   const count = el("span");
   const when = timeEl(null);
-  meta.append(...(withCount ? [count, " · "] : []), "updated ", when);
+  const counted = el("span", "count");
+  counted.append(count, " · ");
+  meta.append(...(withCount ? [counted] : []), "updated ", when);
   body.append(value, meta);
   return { value, count, when };
 }
@@ -54,7 +56,9 @@ const kinds = {
     const parts = bigValue(body, false);
     return {
       update(s, now) {
-        setText(parts.value, s.text ?? show(s.value));
+        const text = s.text ?? show(s.value);
+        setText(parts.value, text);
+        parts.value.classList.toggle("long", text.length > 24); // a sentence, not a number: smaller, so it reads as one
         setTime(parts.when, s.updated, now);
       },
     };
@@ -66,6 +70,7 @@ const kinds = {
       update(s, now) {
         setText(parts.value, show(s.value ?? 0));
         setText(parts.count, `${number(s.count ?? 0)} ${s.count === 1 ? "event" : "events"}`);
+        parts.count.parentElement.hidden = s.value === s.count; // a count shown twice says nothing
         setTime(parts.when, s.updated, now);
       },
     };
@@ -155,6 +160,8 @@ const kinds = {
           }
         }
         place(rows, wanted.map(([, tr]) => tr));
+        // A column of numbers has its label on the right, over its digits.
+        [...head.cells].forEach((th, i) => th.classList.toggle("num", typeof s.rows[0]?.cells[i] === "number"));
         void now;
       },
     };
@@ -276,7 +283,9 @@ function fillRow(tr, cells) {
       td.append(el("div", "cell"));
       tr.append(td);
     }
+    const text = show(cell);
     td.classList.toggle("num", typeof cell === "number");
-    setText(td.firstChild, show(cell));
+    td.classList.toggle("short", text.length <= 16); // a date or a name stays on one line; the table scrolls instead
+    setText(td.firstChild, text);
   });
 }

@@ -182,7 +182,7 @@ public sealed partial class DemoTests
     /// Runs the demo's agents on fake time for <paramref name="duration"/>: the history, then one tick at a time, each
     /// awaited in the log before the clock moves on (a timer advanced twice before its wait would fire once).
     /// </summary>
-    private static async Task RunDemoAsync(FileEventLog log, FakeTimeProvider clock, TimeSpan duration)
+    internal static async Task RunDemoAsync(FileEventLog log, FakeTimeProvider clock, TimeSpan duration)
     {
         using var stop = new CancellationTokenSource();
         var agents = new DemoAgents(log, clock);
