@@ -76,8 +76,16 @@ async function poll() {
   pollTimer = setTimeout(poll, document.hidden ? refresh * 4 : refresh);
 }
 
+/** First render: from the cache the server put in the page (no request) when it did, else fetched. */
+async function start() {
+  const inline = document.getElementById("pulseboard-cache");
+  if (inline) show(JSON.parse(inline.textContent));
+  else await poll();
+}
+
 function stream() {
-  const source = new EventSource(`${cacheUrl(id)}/stream`);
+  // The position of the cache on screen: the server then skips the frame that would repeat it.
+  const source = new EventSource(`${cacheUrl(id)}/stream${cache ? `?position=${cache.position}` : ""}`);
   source.addEventListener("cache", event => {
     connected = true;
     clearTimeout(pollTimer);
@@ -94,7 +102,7 @@ if (!id) {
   banner.hidden = false;
   banner.textContent = "No dashboard named in the address.";
 } else {
-  await poll();
+  await start();
   if (!isStatic()) stream(); // a static host has no stream: polling alone
   document.addEventListener("visibilitychange", () => { if (!document.hidden) poll(); });
   setInterval(tick, 1000);

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pulseboard.Projection.Caches;
+using Pulseboard.Server.Serving;
 
 namespace Pulseboard.Server.Export;
 
@@ -17,39 +18,38 @@ namespace Pulseboard.Server.Export;
 /// </remarks>
 public static class StaticSite
 {
-    private static readonly string[] s_assets = ["style.css", "common.js", "index.js", "dashboard.js", "render.js", "uplot/uPlot.iife.min.js", "uplot/uPlot.min.css"];
-
     /// <summary>Writes the whole site: pages, assets and caches. Returns the dashboards written.</summary>
     public static IReadOnlyList<string> Write(string rendererDirectory, string dataDirectory, string output, DateTimeOffset now, bool headers)
     {
-        Directory.CreateDirectory(Path.Combine(output, "assets", "uplot"));
-        foreach (var asset in s_assets)
+        foreach (var (asset, _) in RendererFiles.Assets)
         {
             var source = Path.Combine(rendererDirectory, asset);
             if (!File.Exists(source))
             {
                 throw new FileNotFoundException($"The renderer's {asset} is missing from {rendererDirectory}; build first (./pulseboard builds on first use).", source);
             }
-            CacheFiles.WriteAtomically(Path.Combine(output, "assets", asset), File.ReadAllBytes(source), fsync: false);
+            var target = Path.Combine(output, "assets", asset);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            CacheFiles.WriteAtomically(target, File.ReadAllBytes(source), fsync: false);
         }
         var ids = RefreshCaches(dataDirectory, output, now);
-        CacheFiles.WriteAtomically(Path.Combine(output, "index.html"), Page(rendererDirectory, "index.html", null), fsync: false);
+        CacheFiles.WriteAtomically(Path.Combine(output, "index.html"), Page(rendererDirectory, RendererFiles.IndexPage, null), fsync: false);
         foreach (var id in ids)
         {
-            CacheFiles.WriteAtomically(Path.Combine(output, id + ".html"), Page(rendererDirectory, "dashboard.html", id), fsync: false);
+            CacheFiles.WriteAtomically(Path.Combine(output, id + ".html"), Page(rendererDirectory, RendererFiles.DashboardPage, id), fsync: false);
         }
         if (headers)
         {
-            CacheFiles.WriteAtomically(Path.Combine(output, "_headers"), """
+            CacheFiles.WriteAtomically(Path.Combine(output, "_headers"), Encoding.UTF8.GetBytes($"""
                 /caches/*
                   Cache-Control: no-cache
                 /assets/*
                   Cache-Control: public, max-age=3600
                 /*
-                  Content-Security-Policy: default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'
+                  Content-Security-Policy: {RendererFiles.ContentSecurityPolicy}
                   X-Content-Type-Options: nosniff
 
-                """u8, fsync: false);
+                """), fsync: false);
         }
         return ids;
     }
