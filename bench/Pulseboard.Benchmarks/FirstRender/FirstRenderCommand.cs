@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using Pulseboard.Benchmarks.Throughput;
+
+namespace Pulseboard.Benchmarks.FirstRender;
+
+/// <summary>
+/// <c>first-render</c>: how long the costs page takes to show its data in a cold browser, against a floor on the same
+/// server. Each load is a new browser context (empty HTTP cache), timed from navigation start to the page's own
+/// <c>pulseboard:first-render</c> mark; the variants take turns (floor, page, floor, page, …) so drift hits all alike.
+/// </summary>
+internal static class FirstRenderCommand
+{
+    private const string Help = """
+        usage: Pulseboard.Benchmarks first-render [--loads N] [--levers true] [--json FILE]
+
+          --loads N       timed loads of each variant, taking turns (default 15), after 3 untimed rounds
+          --levers true   also the page without the inlined cache, without compression, and without both
+          --json FILE     the same figures as JSON
+
+        Starts the server in this process on a free loopback port with a fresh data folder and the sample dashboards,
+        fills the costs dashboard (about 430 events), then loads /floor/costs and /d/costs in Debian's Chromium.
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var loads = 15;
+        var levers = false;
+        string? json = null;
+        if (!Arguments.TryApply(args, (name, value) =>
+        {
+            string? error = null;
+            switch (name)
+            {
+                case "--loads": loads = (int)Arguments.Count(name, value, 10_000, ref error); break;
+                case "--levers": levers = value is "true" or "1" or "yes"; break;
+                case "--json": json = value; break;
+                default: error = $"unknown option {name}"; break;
+            }
+            return error;
+        }, out var problem))
+        {
+            Console.Error.WriteLine(problem is null ? Help : $"first-render: {problem}\n\n{Help}");
+            return problem is null ? 0 : 2;
+        }
+
+        var variants = new List<Variant> { Variant.Floor, Variant.Page };
+        if (levers)
+        {
+            variants.AddRange(Variant.Levers);
+        }
+        await using var server = await FirstRenderServer.StartAsync().ConfigureAwait(false);
+        var (cacheBytes, position) = await server.FillCostsAsync().ConfigureAwait(false);
+        Console.Error.WriteLine($"first-render: server on {server.Url}, costs cache {cacheBytes:N0} bytes at position {position}; {loads} loads of {variants.Count} variants...");
+        await using var browser = await Browser.LaunchAsync().ConfigureAwait(false);
+        for (var round = -3; round < loads; round++)
+        {
+            foreach (var variant in variants)
+            {
+                var (ms, requests, bytes) = await browser.LoadAsync(new Uri(server.Url, variant.Path), variant.Uncompressed).ConfigureAwait(false);
+                if (round >= 0)
+                {
+                    variant.Milliseconds.Add(ms);
+                    variant.Requests.Add(requests);
+                    variant.Bytes.Add(bytes);
+                }
+            }
+            Console.Error.Write($"\rfirst-render: round {Math.Max(0, round + 1)} of {loads}");
+        }
+        Console.Error.WriteLine();
+        Print(variants, loads, cacheBytes);
+        if (json is not null)
+        {
+            await File.WriteAllTextAsync(json, Json(variants, loads, cacheBytes).ToJsonString(new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+        }
+        return 0;
+    }
+
+    private static void Print(List<Variant> variants, int loads, int cacheBytes)
+    {
+        foreach (var (key, value) in MachineInfo.Describe(Path.GetTempPath()).Where(p => p.Key is "processors" or "cpu" or "os" or "runtime"))
+        {
+            Console.WriteLine($"{key,-11} {value}");
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nfirst render of the costs dashboard ({cacheBytes / 1024.0:F1} KB cache): navigation start to the 'pulseboard:first-render' mark,"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Chromium, a new context (cold HTTP cache) per load, {loads} loads each, taking turns\n"));
+        Console.WriteLine($"{"variant",-20} {"median ms",10} {"p90 ms",8} {"min",7} {"max",7} {"requests",9} {"KB moved",9}  what");
+        foreach (var v in variants)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{v.Name,-20} {Variant.Percentile(v.Milliseconds, 50),10:F1} {Variant.Percentile(v.Milliseconds, 90),8:F1} {v.Milliseconds.Min(),7:F1} {v.Milliseconds.Max(),7:F1} {Variant.Percentile(v.Requests.Select(r => (double)r).ToList(), 50),9:F0} {Variant.Percentile(v.Bytes, 50) / 1024,9:F1}  {v.What}"));
+        }
+        var floor = Variant.Percentile(variants[0].Milliseconds, 50);
+        Console.WriteLine();
+        foreach (var v in variants.Skip(1))
+        {
+            var ratio = Variant.Percentile(v.Milliseconds, 50) / floor;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{v.Name + " / floor",-30} {ratio:F2}x{(v == Variant.Page ? $"   (aim <= 1.20x: {(ratio <= 1.2 ? "met" : "MISSED")})" : "")}"));
+        }
+        Console.WriteLine("\nrequests: every request the load made, the stream included; KB moved: transferSize of the document and every finished resource (headers and encoded bodies; not the open stream)");
+    }
+
+    private static JsonObject Json(List<Variant> variants, int loads, int cacheBytes)
+    {
+        var machine = new JsonObject();
+        foreach (var (key, value) in MachineInfo.Describe(Path.GetTempPath()))
+        {
+            machine[key] = value;
+        }
+        var list = new JsonArray();
+        foreach (var v in variants)
+        {
+            list.Add(new JsonObject
+            {
+                ["variant"] = v.Name, ["path"] = v.Path, ["uncompressed"] = v.Uncompressed,
+                ["median_ms"] = Variant.Percentile(v.Milliseconds, 50), ["p90_ms"] = Variant.Percentile(v.Milliseconds, 90),
+                ["ratio_to_floor"] = Variant.Percentile(v.Milliseconds, 50) / Variant.Percentile(variants[0].Milliseconds, 50),
+                ["requests"] = Variant.Percentile(v.Requests.Select(r => (double)r).ToList(), 50), ["bytes"] = Variant.Percentile(v.Bytes, 50),
+                ["ms"] = new JsonArray([.. v.Milliseconds.Select(m => (JsonNode)Math.Round(m, 1))]),
+            });
+        }
+        return new JsonObject { ["date"] = DateTimeOffset.UtcNow.ToString("O"), ["machine"] = machine, ["loads"] = loads, ["cache_bytes"] = cacheBytes, ["variants"] = list };
+    }
+
+    /// <summary>Debian's Chromium; each load in a new context, closed after it.</summary>
+    private sealed class Browser : IAsyncDisposable
+    {
+        private readonly IPlaywright _playwright;
+        private readonly IBrowser _browser;
+
+        private Browser(IPlaywright playwright, IBrowser browser)
+        {
+            _playwright = playwright;
+            _browser = browser;
+        }
+
+        public static async Task<Browser> LaunchAsync()
+        {
+            var playwright = await Playwright.CreateAsync().ConfigureAwait(false);
+            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = "/usr/bin/chromium",
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            }).ConfigureAwait(false);
+            return new Browser(playwright, browser);
+        }
+
+        /// <summary>One cold load: milliseconds to the mark, then (once the page settled) its requests and bytes.</summary>
+        public async Task<(double Milliseconds, int Requests, double Bytes)> LoadAsync(Uri url, bool uncompressed)
+        {
+            await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+            {
+                ExtraHTTPHeaders = uncompressed ? new Dictionary<string, string> { [FirstRenderServer.IdentityHeader] = "1" } : null,
+            }).ConfigureAwait(false);
+            var page = await context.NewPageAsync().ConfigureAwait(false);
+            var requests = 0;
+            page.Request += (_, _) => Interlocked.Increment(ref requests);
+            await page.GotoAsync(url.ToString()).ConfigureAwait(false);
+            await page.WaitForFunctionAsync("() => performance.getEntriesByName('pulseboard:first-render').length > 0").ConfigureAwait(false);
+            var ms = await page.EvaluateAsync<double>("() => performance.getEntriesByName('pulseboard:first-render')[0].startTime").ConfigureAwait(false);
+            // Untimed: let what the first render started (the chart library, the stream) arrive before counting.
+            await page.WaitForTimeoutAsync(300).ConfigureAwait(false);
+            if (Environment.GetEnvironmentVariable("PULSEBOARD_TIMINGS") == "1")
+            {
+                // Where the time went: each resource's start and end, and the document's milestones, in ms from navigation start.
+                Console.Error.WriteLine($"\n{url.AbsolutePath}{(uncompressed ? " (uncompressed)" : "")}: mark {ms:F1} " + await page.EvaluateAsync<string>(
+                    "() => { const n = performance.getEntriesByType('navigation')[0]; return JSON.stringify({ response: [Math.round(n.responseStart), Math.round(n.responseEnd)], interactive: Math.round(n.domInteractive), dcl: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd), resources: performance.getEntriesByType('resource').map(r => [r.name.split('/').slice(-1)[0], Math.round(r.startTime), Math.round(r.responseEnd)]) }); }").ConfigureAwait(false));
+            }
+            var bytes = await page.EvaluateAsync<double>("() => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].reduce((sum, e) => sum + e.transferSize, 0)").ConfigureAwait(false);
+            return (ms, Volatile.Read(ref requests), bytes);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _browser.DisposeAsync().ConfigureAwait(false);
+            _playwright.Dispose();
+        }
+    }
+}
