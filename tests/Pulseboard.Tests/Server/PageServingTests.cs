@@ -162,6 +162,11 @@ public sealed partial class PageServingTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
         }
 
+        // A page from before a restart may ask for an old hash: today's file, revalidated rather than cached for ever.
+        using var stale = await GetAsync("/assets/0123456789abcdef/render.js");
+        Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+        Assert.Equal("no-cache", stale.Headers.CacheControl!.ToString());
+
         // The plain names keep working, revalidated; anything not listed is a 404.
         using var plain = await GetAsync("/assets/render.js", "br");
         Assert.Equal("no-cache", plain.Headers.CacheControl!.ToString());
@@ -219,6 +224,34 @@ public sealed partial class PageServingTests : IAsyncLifetime
         Assert.Matches("""<link rel="stylesheet" href="/assets/[0-9a-f]{16}/style.css">""", html);
         Assert.DoesNotContain("<img", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_reading_needs_a_token_the_page_holds_no_data_without_one()
+    {
+        await AlertAsync("gpu");
+        await _server.DisposeAsync();
+        const string Wall = "wall-token-0123456789abcdef";
+        _server = await TestServer.StartAsync(new ServerOptions
+        {
+            Urls = "http://127.0.0.1:0",
+            DataDirectory = _data.Path,
+            DashboardsDirectory = _dashboards.Path,
+            TokensJson = $$"""[{"name": "wall", "token": "{{Wall}}", "read": true}]""",
+        });
+        _http = _server.Http;
+        // A browser's navigation carries no bearer token: it gets the bare page, which fetches its cache (and is
+        // refused there); nor does the answer tell which dashboards exist.
+        foreach (var path in new[] { "/d/costs", "/d/nothing-here" })
+        {
+            using var anonymous = await GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
+            Assert.DoesNotContain("pulseboard-cache", await anonymous.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/d/costs");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Wall);
+        using var reader = await _http.SendAsync(request);
+        Assert.Contains("id=\"pulseboard-cache\"", await reader.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     /// <summary>Reads exactly <paramref name="length"/> bytes of the stream, with a bound.</summary>
