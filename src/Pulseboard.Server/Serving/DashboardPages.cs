@@ -52,7 +52,8 @@ internal sealed partial class DashboardPages(RendererAssets assets)
     public static byte[] Build(string template, string id, byte[] cache)
     {
         var title = WebUtility.HtmlEncode(Title(cache) ?? id);
-        var html = TitleElement().Replace(template, $"<title>{title} · Pulseboard</title>", 1);
+        // Evaluators, not replacement patterns: a '$' in the title must stay a '$', not name a group.
+        var html = TitleElement().Replace(template, _ => $"<title>{title} · Pulseboard</title>", 1);
         html = HeadingElement().Replace(html, m => m.Groups[1].Value + title + "</h1>", 1);
         var end = html.LastIndexOf("</body>", StringComparison.OrdinalIgnoreCase);
         if (end < 0)

@@ -16,7 +16,7 @@ namespace Pulseboard.Tests.Server;
 /// </summary>
 public sealed partial class PageServingTests : IAsyncLifetime
 {
-    private const string HostileTitle = "Costs <b>&</b> \"q\" </title><script>alert(0)</script>";
+    private const string HostileTitle = "Costs <b>&</b> \"q\" $0 </title><script>alert(0)</script>";
     private const string Hostile = "</script><script>alert(1)</script><!--";
     private readonly TempDirectory _data = new();
     private readonly TempDirectory _dashboards = new();
@@ -106,7 +106,7 @@ public sealed partial class PageServingTests : IAsyncLifetime
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(cache), JsonNode.Parse(block.Groups[1].Value)));
         Assert.Contains(Hostile, JsonNode.Parse(block.Groups[1].Value)!["sections"]!["alerts"]!.ToJsonString(new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }), StringComparison.Ordinal);
         Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
-        var encodedTitle = "Costs &lt;b&gt;&amp;&lt;/b&gt; &quot;q&quot; &lt;/title&gt;&lt;script&gt;alert(0)&lt;/script&gt;";
+        var encodedTitle = "Costs &lt;b&gt;&amp;&lt;/b&gt; &quot;q&quot; $0 &lt;/title&gt;&lt;script&gt;alert(0)&lt;/script&gt;";
         Assert.Contains($"<title>{encodedTitle} · Pulseboard</title>", html, StringComparison.Ordinal);
         Assert.Contains($"<h1 id=\"title\">{encodedTitle}</h1>", html, StringComparison.Ordinal);
         Assert.Equal(2, Regex.Count(html, "<script", RegexOptions.IgnoreCase)); // the module and the data block, nothing else
