@@ -13,9 +13,10 @@ namespace Pulseboard.Benchmarks.FirstRender;
 internal static class FirstRenderCommand
 {
     private const string Help = """
-        usage: Pulseboard.Benchmarks first-render [--loads N] [--levers true] [--json FILE]
+        usage: Pulseboard.Benchmarks first-render [--loads N] [--warmup N] [--levers true] [--json FILE]
 
-          --loads N       timed loads of each variant, taking turns (default 15), after 3 untimed rounds
+          --loads N       timed loads of each variant, taking turns (default 15)
+          --warmup N      untimed rounds first (default 3; 0 for none)
           --levers true   also the page without the inlined cache, without compression, and without both
           --json FILE     the same figures as JSON
 
@@ -26,6 +27,7 @@ internal static class FirstRenderCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var loads = 15;
+        var warmup = 3;
         var levers = false;
         string? json = null;
         if (!Arguments.TryApply(args, (name, value) =>
@@ -34,6 +36,7 @@ internal static class FirstRenderCommand
             switch (name)
             {
                 case "--loads": loads = (int)Arguments.Count(name, value, 10_000, ref error); break;
+                case "--warmup": warmup = value == "0" ? 0 : (int)Arguments.Count(name, value, 100, ref error); break;
                 case "--levers": levers = value is "true" or "1" or "yes"; break;
                 case "--json": json = value; break;
                 default: error = $"unknown option {name}"; break;
@@ -54,7 +57,7 @@ internal static class FirstRenderCommand
         var (cacheBytes, position) = await server.FillCostsAsync().ConfigureAwait(false);
         Console.Error.WriteLine($"first-render: server on {server.Url}, costs cache {cacheBytes:N0} bytes at position {position}; {loads} loads of {variants.Count} variants...");
         await using var browser = await ColdBrowser.LaunchAsync().ConfigureAwait(false);
-        for (var round = -3; round < loads; round++)
+        for (var round = -warmup; round < loads; round++)
         {
             foreach (var variant in variants)
             {
