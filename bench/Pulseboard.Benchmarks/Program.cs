@@ -5,6 +5,7 @@ return args switch
 {
     ["bdn", .. var rest] => MicroBenchmarks.Run(rest),
     ["load", .. var rest] => await Pulseboard.Benchmarks.Load.LoadCommand.RunAsync(rest).ConfigureAwait(false),
+    ["first-render", .. var rest] => await Pulseboard.Benchmarks.FirstRender.FirstRenderCommand.RunAsync(rest).ConfigureAwait(false),
     ["throughput", .. var rest] => await ThroughputCommand.RunAsync(rest).ConfigureAwait(false),
     _ => Usage(),
 };
@@ -14,6 +15,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: Pulseboard.Benchmarks bdn [BenchmarkDotNet arguments, e.g. --filter '*Append*']
                Pulseboard.Benchmarks throughput [--events N] [--out results.json] (--help for every option)
+               Pulseboard.Benchmarks first-render [--loads N] [--levers true] [--json FILE] (first render against its floor)
                Pulseboard.Benchmarks load [--url URL] [--agents N] [--seconds N] [--json report.json] (--help for every option)
         """);
     return 2;

@@ -50,6 +50,8 @@ public static class PulseboardServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(tokens);
         builder.Services.AddSingleton<CacheStore>();
+        builder.Services.AddSingleton(_ => RendererAssets.Load(options.RendererDirectory));
+        builder.Services.AddSingleton<DashboardPages>();
         builder.Services.AddSingleton<ProjectorStatus>();
         builder.Services.AddSingleton<Metrics.ServerMetrics>();
         builder.Services.AddHostedService<ProjectorService>();
@@ -82,11 +84,13 @@ public static class PulseboardServer
             throw;
         }
         app.UseStatusCodePages();
+        app.UseHeadAsGet();
+        app.UseRouting(); // after the HEAD middleware: routing must see those requests as GETs
         app.MapIngestEndpoints();
         app.MapDashboardEndpoints();
         app.MapStreamEndpoints();
         app.MapMetaEndpoints();
-        app.MapPageEndpoints(options.RendererDirectory);
+        app.MapPageEndpoints();
         app.MapMetricsEndpoints();
 
         var infoPath = Path.Combine(Path.GetFullPath(options.DataDirectory), "server.json");

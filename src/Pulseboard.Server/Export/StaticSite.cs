@@ -2,13 +2,14 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pulseboard.Projection.Caches;
+using Pulseboard.Server.Serving;
 
 namespace Pulseboard.Server.Export;
 
 /// <summary>
 /// A self-contained static site of the dashboards, for any static host or a subfolder of one: <c>index.html</c>, one
 /// <c>&lt;id&gt;.html</c> per dashboard, the renderer's <c>assets/</c>, and <c>caches/&lt;id&gt;.json</c> with
-/// <c>caches/index.json</c> (the overview of <c>GET /api/dashboards</c>, with relative URLs). Relative URLs only; the pages poll their cache (a static host has no stream).
+/// <c>caches/index.json</c>. Relative URLs only; the pages poll their cache (a static host has no stream).
 /// </summary>
 /// <remarks>
 /// Every cache copied gets a fresh <c>generated</c> time, so a page can tell its reader the publisher stopped (the
@@ -17,39 +18,38 @@ namespace Pulseboard.Server.Export;
 /// </remarks>
 public static class StaticSite
 {
-    private static readonly string[] s_assets = ["style.css", "common.js", "index.js", "dashboard.js", "render.js", "chart.js", "uplot/uPlot.iife.min.js", "uplot/uPlot.min.css"];
-
     /// <summary>Writes the whole site: pages, assets and caches. Returns the dashboards written.</summary>
     public static IReadOnlyList<string> Write(string rendererDirectory, string dataDirectory, string output, DateTimeOffset now, bool headers)
     {
-        Directory.CreateDirectory(Path.Combine(output, "assets", "uplot"));
-        foreach (var asset in s_assets)
+        foreach (var (asset, _) in RendererFiles.Assets)
         {
             var source = Path.Combine(rendererDirectory, asset);
             if (!File.Exists(source))
             {
                 throw new FileNotFoundException($"The renderer's {asset} is missing from {rendererDirectory}; build first (./pulseboard builds on first use).", source);
             }
-            CacheFiles.WriteAtomically(Path.Combine(output, "assets", asset), File.ReadAllBytes(source), fsync: false);
+            var target = Path.Combine(output, "assets", asset);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            CacheFiles.WriteAtomically(target, File.ReadAllBytes(source), fsync: false);
         }
         var ids = RefreshCaches(dataDirectory, output, now);
-        CacheFiles.WriteAtomically(Path.Combine(output, "index.html"), Page(rendererDirectory, "index.html", null), fsync: false);
+        CacheFiles.WriteAtomically(Path.Combine(output, "index.html"), Page(rendererDirectory, RendererFiles.IndexPage, null), fsync: false);
         foreach (var id in ids)
         {
-            CacheFiles.WriteAtomically(Path.Combine(output, id + ".html"), Page(rendererDirectory, "dashboard.html", id), fsync: false);
+            CacheFiles.WriteAtomically(Path.Combine(output, id + ".html"), Page(rendererDirectory, RendererFiles.DashboardPage, id), fsync: false);
         }
         if (headers)
         {
-            CacheFiles.WriteAtomically(Path.Combine(output, "_headers"), """
+            CacheFiles.WriteAtomically(Path.Combine(output, "_headers"), Encoding.UTF8.GetBytes($"""
                 /caches/*
                   Cache-Control: no-cache
                 /assets/*
                   Cache-Control: public, max-age=3600
                 /*
-                  Content-Security-Policy: default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'
+                  Content-Security-Policy: {RendererFiles.ContentSecurityPolicy}
                   X-Content-Type-Options: nosniff
 
-                """u8, fsync: false);
+                """), fsync: false);
         }
         return ids;
     }
@@ -60,7 +60,7 @@ public static class StaticSite
         var source = CacheFiles.Directory(dataDirectory);
         var target = Path.Combine(output, "caches");
         Directory.CreateDirectory(target);
-        var index = new List<Serving.DashboardSummary>();
+        var index = new JsonArray();
         var ids = new List<string>();
         foreach (var id in CacheFiles.Ids(source))
         {
@@ -69,14 +69,18 @@ public static class StaticSite
                 continue;
             }
             cache["generated"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
-            var bytes = Encoding.UTF8.GetBytes(cache.ToJsonString());
-            CacheFiles.WriteAtomically(CacheFiles.PathOf(target, id), bytes, fsync: false);
-            index.Add(Serving.DashboardOverview.Read(id, bytes, $"caches/{id}.json")); // the server's overview, from the copy
-
+            CacheFiles.WriteAtomically(CacheFiles.PathOf(target, id), Encoding.UTF8.GetBytes(cache.ToJsonString()), fsync: false);
+            index.Add(new JsonObject
+            {
+                ["id"] = id,
+                ["title"] = cache["title"]?.DeepClone(),
+                ["lastUpdate"] = cache["lastUpdate"]?.DeepClone(),
+                ["position"] = cache["position"]?.DeepClone(),
+                ["url"] = $"caches/{id}.json",
+            });
             ids.Add(id);
         }
-        CacheFiles.WriteAtomically(Path.Combine(target, "index.json"),
-            JsonSerializer.SerializeToUtf8Bytes(Serving.DashboardOverview.Sort(index), ServerJsonContext.Default.IReadOnlyListDashboardSummary), fsync: false);
+        CacheFiles.WriteAtomically(Path.Combine(target, "index.json"), Encoding.UTF8.GetBytes(index.ToJsonString()), fsync: false);
         return ids;
     }
 

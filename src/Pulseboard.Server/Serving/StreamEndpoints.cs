@@ -8,7 +8,8 @@ namespace Pulseboard.Server.Serving;
 
 /// <summary>
 /// <c>GET /api/dashboards/{id}/stream</c>: Server-Sent Events, the whole cache on every change. The event id is the
-/// cache's position; a reconnect that sends <c>Last-Event-ID</c> equal to it gets nothing until the next change.
+/// cache's position; a client that already has it (<c>Last-Event-ID</c> on a reconnect, or <c>?position=</c> from a page
+/// served with its cache inlined) gets nothing until the next change.
 /// </summary>
 /// <remarks>
 /// Frames are built once per change (<see cref="ServedCache.Frame"/>) and the same bytes go to every client, so a
@@ -46,7 +47,7 @@ internal static class StreamEndpoints
         await response.Body.WriteAsync(s_retry, aborted).ConfigureAwait(false);
         metrics.SseClients.Add(1);
         using var counted = new Counted(metrics);
-        var sent = long.TryParse(context.Request.Headers["Last-Event-ID"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var last) ? last : -1;
+        var sent = Known(context.Request);
         try
         {
             while (!aborted.IsCancellationRequested)
@@ -74,6 +75,18 @@ internal static class StreamEndpoints
             // The client went away.
         }
         return TypedResults.Empty;
+    }
+
+    /// <summary>
+    /// The position the client already has, so its first frame is not the cache it holds: <c>Last-Event-ID</c> (what
+    /// EventSource sends on a reconnect: the last frame it got) wins over <c>?position=</c> (what the page was
+    /// served with) when both are sent; -1 when the one that counts is not a number.
+    /// </summary>
+    private static long Known(HttpRequest request)
+    {
+        var header = request.Headers["Last-Event-ID"];
+        var value = header.Count > 0 ? header.ToString() : request.Query["position"].ToString();
+        return long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var position) ? position : -1;
     }
 
     private sealed class Counted(Metrics.ServerMetrics metrics) : IDisposable
