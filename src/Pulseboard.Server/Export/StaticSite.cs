@@ -9,7 +9,7 @@ namespace Pulseboard.Server.Export;
 /// <summary>
 /// A self-contained static site of the dashboards, for any static host or a subfolder of one: <c>index.html</c>, one
 /// <c>&lt;id&gt;.html</c> per dashboard, the renderer's <c>assets/</c>, and <c>caches/&lt;id&gt;.json</c> with
-/// <c>caches/index.json</c>. Relative URLs only; the pages poll their cache (a static host has no stream).
+/// <c>caches/index.json</c> (the overview of <c>GET /api/dashboards</c>, with relative URLs). Relative URLs only; the pages poll their cache (a static host has no stream).
 /// </summary>
 /// <remarks>
 /// Every cache copied gets a fresh <c>generated</c> time, so a page can tell its reader the publisher stopped (the
@@ -60,7 +60,7 @@ public static class StaticSite
         var source = CacheFiles.Directory(dataDirectory);
         var target = Path.Combine(output, "caches");
         Directory.CreateDirectory(target);
-        var index = new JsonArray();
+        var index = new List<Serving.DashboardSummary>();
         var ids = new List<string>();
         foreach (var id in CacheFiles.Ids(source))
         {
@@ -69,18 +69,14 @@ public static class StaticSite
                 continue;
             }
             cache["generated"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
-            CacheFiles.WriteAtomically(CacheFiles.PathOf(target, id), Encoding.UTF8.GetBytes(cache.ToJsonString()), fsync: false);
-            index.Add(new JsonObject
-            {
-                ["id"] = id,
-                ["title"] = cache["title"]?.DeepClone(),
-                ["lastUpdate"] = cache["lastUpdate"]?.DeepClone(),
-                ["position"] = cache["position"]?.DeepClone(),
-                ["url"] = $"caches/{id}.json",
-            });
+            var bytes = Encoding.UTF8.GetBytes(cache.ToJsonString());
+            CacheFiles.WriteAtomically(CacheFiles.PathOf(target, id), bytes, fsync: false);
+            index.Add(Serving.DashboardOverview.Read(id, bytes, $"caches/{id}.json")); // the server's overview, from the copy
+
             ids.Add(id);
         }
-        CacheFiles.WriteAtomically(Path.Combine(target, "index.json"), Encoding.UTF8.GetBytes(index.ToJsonString()), fsync: false);
+        CacheFiles.WriteAtomically(Path.Combine(target, "index.json"),
+            JsonSerializer.SerializeToUtf8Bytes(Serving.DashboardOverview.Sort(index), ServerJsonContext.Default.IReadOnlyListDashboardSummary), fsync: false);
         return ids;
     }
 

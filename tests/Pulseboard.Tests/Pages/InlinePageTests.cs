@@ -11,7 +11,8 @@ namespace Pulseboard.Tests.Pages;
 /// opens its stream at that cache's position (no second download), loads its modules and the chart library from the
 /// content-hashed prefix, and an event's markup stays text.
 /// </summary>
-public sealed class InlinePageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+[Collection(BrowserGroup.Name)]
+public sealed class InlinePageTests(BrowserFixture browser) : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();
     private TestServer _server = null!;
@@ -30,8 +31,14 @@ public sealed class InlinePageTests(BrowserFixture browser) : IClassFixture<Brow
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var last = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["last"]!.GetValue<long>();
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (JsonNode.Parse(await _server.Http.GetStringAsync("/api/dashboards/costs", bound.Token))!["position"]!.GetValue<long>() < last)
+        while (true)
         {
+            // The cache may not exist before the projector's first cycle: a 404 is "not yet".
+            using var cache = await _server.Http.GetAsync("/api/dashboards/costs", bound.Token);
+            if (cache.IsSuccessStatusCode && JsonNode.Parse(await cache.Content.ReadAsStringAsync(bound.Token))!["position"]!.GetValue<long>() >= last)
+            {
+                break;
+            }
             await Task.Yield();
         }
         return last;
