@@ -25,8 +25,11 @@ function loadLibrary() {
   return library;
 }
 
-const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" });
-const timeFormat = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+// Made on first use, like common.js's: locale data is not on the first render's path.
+let dayFormat = null;
+let timeFormat = null;
+const day = x => (dayFormat ??= new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" })).format(new Date(x * 1000));
+const moment = x => (timeFormat ??= new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" })).format(new Date(x * 1000));
 
 /** A human span: 86400 → "1 day", 3600 → "1 h", 300 → "5 min". */
 function span(seconds) {
@@ -53,7 +56,7 @@ export function series(s) {
       xs.push(x);
       ys.push(byDay.get(x) ?? 0);
     }
-    return { xs, ys, min: xs[0] - 43200, max: last + 43200, label: x => dayFormat.format(new Date(x * 1000)), unit: "days" };
+    return { xs, ys, min: xs[0] - 43200, max: last + 43200, label: day, unit: "days" };
   }
   if (!s.points.length) return null;
   const zeroWhenEmpty = s.agg === "sum" || s.agg === "count";
@@ -73,7 +76,7 @@ export function series(s) {
   const bucket = span(s.bucket);
   return {
     xs, ys, min: last - s.window + s.bucket, max: last,
-    label: x => `${timeFormat.format(new Date(x * 1000))} (${bucket})`,
+    label: x => `${moment(x)} (${bucket})`,
     unit: `${bucket} buckets`,
   };
 }
@@ -101,7 +104,7 @@ export function chartView(body, card, kind) {
     if (kind === "daily") {
       setText(detail, `latest, ${data.label(data.xs[i])}`);
     } else {
-      detail.replaceChildren(`latest, ${span(section.bucket)} from ${timeFormat.format(new Date(data.xs[i] * 1000))}`);
+      detail.replaceChildren(`latest, ${span(section.bucket)} from ${moment(data.xs[i])}`);
     }
     detail.append(" · updated ", when);
     setTime(when, section.updated);

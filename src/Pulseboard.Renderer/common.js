@@ -53,10 +53,13 @@ export function ago(time, now = Date.now()) {
   return `${Math.floor(seconds / 86400)} d ago`;
 }
 
-const absoluteFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "long" });
+// Formatters are made on first use: making one loads locale data, which the first render should not wait for.
+let absoluteFormat = null;
+let numberFormat = null;
 
 /** The absolute time in the reader's zone, with the zone: "1 Dec 2026, 14:05:03 CET". */
 export function absolute(time) {
+  absoluteFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "long" });
   return time ? absoluteFormat.format(new Date(time)) : "";
 }
 
@@ -70,25 +73,30 @@ export function timeEl(time, now) {
   return node;
 }
 
-/** Points a `timeEl` at another time. */
+/** Points a `timeEl` at another time; its title (the absolute time) follows at the next `tickTimes`. */
 export function setTime(node, time, now = Date.now()) {
   const iso = time ?? "";
   if (node.getAttribute("datetime") !== iso) {
     if (iso) node.setAttribute("datetime", iso); else node.removeAttribute("datetime");
-    node.title = absolute(time);
   }
   setText(node, ago(time, now));
 }
 
-/** Every second: the relative times under `root`, and nothing else. */
+/** The relative times under `root` (every second), and the absolute time as the title of any that lacks it. */
 export function tickTimes(root, now = Date.now()) {
-  for (const node of root.querySelectorAll("time[data-ago]")) setText(node, ago(node.getAttribute("datetime"), now));
+  for (const node of root.querySelectorAll("time[data-ago]")) {
+    const iso = node.getAttribute("datetime") ?? "";
+    setText(node, ago(iso, now));
+    if (node.dataset.titled !== iso) {
+      node.title = absolute(iso);
+      node.dataset.titled = iso;
+    }
+  }
 }
-
-const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 
 /** A number in the reader's locale, at most two decimals. */
 export function number(value) {
+  numberFormat ??= new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
   return numberFormat.format(value);
 }
 

@@ -27,11 +27,11 @@ internal sealed class ColdBrowser : IAsyncDisposable
     }
 
     /// <summary>
-    /// One cold load: milliseconds to the mark; when the last response the first render needed had arrived (the
+    /// One cold load: milliseconds to the mark (the first section's value in the DOM) and to every section in it; when the last response the first render needed had arrived (the
     /// document, or a file that ended before the mark), so the rest is the page's own work; then, once the page
     /// settled, its requests and bytes.
     /// </summary>
-    public async Task<(double Milliseconds, double FilesIn, int Requests, double Bytes)> LoadAsync(Uri url, bool uncompressed)
+    public async Task<(double Milliseconds, double Sections, double FilesIn, int Requests, double Bytes)> LoadAsync(Uri url, bool uncompressed)
     {
         await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -43,6 +43,8 @@ internal sealed class ColdBrowser : IAsyncDisposable
         await page.GotoAsync(url.ToString()).ConfigureAwait(false);
         await page.WaitForFunctionAsync("() => performance.getEntriesByName('pulseboard:first-render').length > 0").ConfigureAwait(false);
         var ms = await page.EvaluateAsync<double>("() => performance.getEntriesByName('pulseboard:first-render')[0].startTime").ConfigureAwait(false);
+        // The page marks again once every section is in the DOM; the floor writes all of them before its one mark.
+        var sections = await page.EvaluateAsync<double>("first => performance.getEntriesByName('pulseboard:sections')[0]?.startTime ?? first", ms).ConfigureAwait(false);
         var filesIn = await page.EvaluateAsync<double>(
             "mark => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].map(e => e.responseEnd).filter(end => end <= mark).reduce((a, b) => Math.max(a, b), 0)",
             ms).ConfigureAwait(false);
@@ -55,7 +57,7 @@ internal sealed class ColdBrowser : IAsyncDisposable
                 "() => { const n = performance.getEntriesByType('navigation')[0]; return JSON.stringify({ response: [Math.round(n.responseStart), Math.round(n.responseEnd)], interactive: Math.round(n.domInteractive), dcl: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd), resources: performance.getEntriesByType('resource').map(r => [r.name.split('/').slice(-1)[0], Math.round(r.startTime), Math.round(r.responseEnd)]) }); }").ConfigureAwait(false));
         }
         var bytes = await page.EvaluateAsync<double>("() => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].reduce((sum, e) => sum + e.transferSize, 0)").ConfigureAwait(false);
-        return (ms, filesIn, Volatile.Read(ref requests), bytes);
+        return (ms, sections, filesIn, Volatile.Read(ref requests), bytes);
     }
 
     public async ValueTask DisposeAsync()

@@ -9,6 +9,8 @@ internal sealed record Variant(string Name, string Path, bool Uncompressed, stri
 {
     public List<double> Milliseconds { get; } = [];
 
+    public List<double> Sections { get; } = [];
+
     public List<double> FilesIn { get; } = [];
 
     public List<int> Requests { get; } = [];

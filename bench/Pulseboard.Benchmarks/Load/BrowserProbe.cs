@@ -97,7 +97,7 @@ internal sealed class BrowserProbe : IAsyncDisposable
             await page.CloseAsync().ConfigureAwait(false);
         }
         var own = 0;
-        foreach (var path in new[] { "/d/costs", "/assets/style.css", "/assets/common.js", "/assets/dashboard.js", "/assets/render.js" })
+        foreach (var path in new[] { "/d/costs", "/assets/style.css", "/assets/dashboard.js" })
         {
             own += (await client.GetByteArrayAsync(path).ConfigureAwait(false)).Length;
         }

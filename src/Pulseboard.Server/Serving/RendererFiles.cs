@@ -10,15 +10,15 @@ internal static class RendererFiles
     public const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    /// <summary>The assets, by their path under <c>assets/</c> (the same path under the renderer's folder), with their types.</summary>
+    /// <summary>
+    /// The assets, by their path under <c>assets/</c> (the same path under the renderer's folder), with their types. The
+    /// two scripts are bundles of the renderer's modules (built by esbuild, see Pulseboard.Server.csproj).
+    /// </summary>
     public static IReadOnlyList<(string Name, string Type)> Assets { get; } =
     [
         ("style.css", "text/css; charset=utf-8"),
-        ("common.js", "text/javascript; charset=utf-8"),
         ("index.js", "text/javascript; charset=utf-8"),
         ("dashboard.js", "text/javascript; charset=utf-8"),
-        ("render.js", "text/javascript; charset=utf-8"),
-        ("chart.js", "text/javascript; charset=utf-8"),
         ("uplot/uPlot.iife.min.js", "text/javascript; charset=utf-8"),
         ("uplot/uPlot.min.css", "text/css; charset=utf-8"),
     ];

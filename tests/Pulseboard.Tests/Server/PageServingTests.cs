@@ -136,7 +136,7 @@ public sealed partial class PageServingTests : IAsyncLifetime
         Assert.All(references, r => Assert.StartsWith(prefix, r, StringComparison.Ordinal));
         Assert.Contains(prefix, await _http.GetStringAsync("/"), StringComparison.Ordinal);
 
-        foreach (var name in new[] { "dashboard.js", "render.js", "style.css", "uplot/uPlot.iife.min.js" })
+        foreach (var name in new[] { "dashboard.js", "index.js", "style.css", "uplot/uPlot.iife.min.js" })
         {
             var onDisk = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "renderer", name));
             using var identity = await GetAsync(prefix + name);
@@ -163,12 +163,12 @@ public sealed partial class PageServingTests : IAsyncLifetime
         }
 
         // A page from before a restart may ask for an old hash: today's file, revalidated rather than cached for ever.
-        using var stale = await GetAsync("/assets/0123456789abcdef/render.js");
+        using var stale = await GetAsync("/assets/0123456789abcdef/dashboard.js");
         Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
         Assert.Equal("no-cache", stale.Headers.CacheControl!.ToString());
 
         // The plain names keep working, revalidated; anything not listed is a 404.
-        using var plain = await GetAsync("/assets/render.js", "br");
+        using var plain = await GetAsync("/assets/dashboard.js", "br");
         Assert.Equal("no-cache", plain.Headers.CacheControl!.ToString());
         Assert.Equal("br", Assert.Single(plain.Content.Headers.ContentEncoding));
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(prefix + "../../dashboards/costs.yaml")).StatusCode);
@@ -190,7 +190,7 @@ public sealed partial class PageServingTests : IAsyncLifetime
     {
         await AlertAsync("gpu");
         var prefix = Regex.Match(await _http.GetStringAsync("/"), "/assets/[0-9a-f]{16}/").Value;
-        foreach (var path in new[] { "/", "/d/costs", prefix + "render.js", "/assets/style.css", "/api/dashboards/costs" })
+        foreach (var path in new[] { "/", "/d/costs", prefix + "dashboard.js", "/assets/style.css", "/api/dashboards/costs" })
         {
             using var get = await GetAsync(path, "br");
             using var head = await GetAsync(path, "br", method: HttpMethod.Head);
