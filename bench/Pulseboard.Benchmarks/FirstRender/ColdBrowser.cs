@@ -16,13 +16,7 @@ internal sealed class ColdBrowser : IAsyncDisposable
 
     public static async Task<ColdBrowser> LaunchAsync()
     {
-        var playwright = await Playwright.CreateAsync().ConfigureAwait(false);
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        }).ConfigureAwait(false);
+        var (playwright, browser) = await DebianChromium.LaunchAsync().ConfigureAwait(false);
         return new ColdBrowser(playwright, browser);
     }
 
