@@ -144,3 +144,28 @@ export function place(parent, nodes) {
     if (parent.children[i] !== node) parent.insertBefore(node, parent.children[i] ?? null);
   });
 }
+
+/**
+ * Keyed children of `parent`, one per item: makes an entry (`{ node, … }`) for a new key, lets `fill` update each,
+ * removes the entries whose key is gone, and puts the nodes in the items' order, moving only what moved.
+ */
+export function reconcile(parent, known, items, keyOf, make, fill) {
+  const keys = items.map(keyOf);
+  const nodes = items.map((item, i) => {
+    let entry = known.get(keys[i]);
+    if (!entry) {
+      entry = make();
+      known.set(keys[i], entry);
+    }
+    fill(entry, item);
+    return entry.node;
+  });
+  const keep = new Set(keys);
+  for (const [key, entry] of known) {
+    if (!keep.has(key)) {
+      entry.node.remove();
+      known.delete(key);
+    }
+  }
+  place(parent, nodes);
+}

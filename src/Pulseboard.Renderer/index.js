@@ -1,6 +1,6 @@
 // The index: one card per dashboard saying at a glance whether it is fresh, which heartbeat sources are down or late,
 // how many critical items came in the last 24 h, and its key number. Cards are patched in place every second.
-import { el, setText, show, number, apiBase, isStatic, pageUrl, timeEl, setTime, status, place } from "./common.js";
+import { el, setText, show, number, apiBase, isStatic, pageUrl, timeEl, setTime, status, reconcile } from "./common.js";
 
 const list = document.getElementById("boards");
 const summary = document.getElementById("status");
@@ -26,7 +26,7 @@ export function assess(board, now) {
   return { stale, fresh: age !== null && !stale, counts, critical, severity };
 }
 
-function card(board) {
+function card() {
   const item = el("li", "board");
   const link = el("a");
   const title = el("strong", "name");
@@ -46,13 +46,12 @@ function card(board) {
   link.append(title, el("span", "state-line"), key, flags);
   link.children[1].append(state, line);
   item.append(link);
-  return { item, link, title, state, when, key, keyTitle, keyValue, down, late, critical };
+  return { node: item, link, title, state, when, key, keyTitle, keyValue, down, late, critical };
 }
 
-function fill(parts, board, now) {
-  const seen = assess(board, now);
+function fill(parts, board, seen, now) {
   parts.link.href = pageUrl(board.id);
-  parts.item.dataset.severity = String(seen.severity);
+  parts.node.dataset.severity = String(seen.severity);
   setText(parts.title, board.title);
   parts.state.className = `pill ${seen.stale ? "stale" : seen.fresh ? "fresh" : "none"}`;
   setText(parts.state, seen.stale ? "stale" : seen.fresh ? "fresh" : "no events yet");
@@ -68,7 +67,6 @@ function fill(parts, board, now) {
   flag(parts.down, seen.counts.down, "✕", "down");
   flag(parts.late, seen.counts.late, "!", "late");
   flag(parts.critical, seen.critical, "▲", "critical in 24 h");
-  return seen;
 }
 
 function flag(node, count, icon, words) {
@@ -78,27 +76,13 @@ function flag(node, count, icon, words) {
 
 function draw() {
   const now = Date.now();
-  const seen = new Map();
-  for (const board of boards) {
-    let parts = cards.get(board.id);
-    if (!parts) {
-      parts = card(board);
-      cards.set(board.id, parts);
-    }
-    seen.set(board.id, fill(parts, board, now));
-  }
-  for (const [id, parts] of cards) {
-    if (!seen.has(id)) {
-      parts.item.remove();
-      cards.delete(id);
-    }
-  }
+  const seen = new Map(boards.map(board => [board.id, assess(board, now)]));
   const ordered = [...boards].sort((a, b) =>
     (byStatus ? seen.get(b.id).severity - seen.get(a.id).severity : 0)
     || (a.order ?? Infinity) - (b.order ?? Infinity)
     || a.title.localeCompare(b.title)
     || (a.id < b.id ? -1 : 1));
-  place(list, ordered.map(board => cards.get(board.id).item));
+  reconcile(list, cards, ordered, board => board.id, card, (parts, board) => fill(parts, board, seen.get(board.id), now));
   const attention = [...seen.values()].filter(s => s.severity >= 2).length;
   setText(summary, `${number(boards.length)} ${boards.length === 1 ? "dashboard" : "dashboards"}${attention ? ` · ${number(attention)} need attention` : ""}`);
 }

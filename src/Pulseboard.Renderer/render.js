@@ -1,6 +1,6 @@
 // One view per section kind. A view builds its card once and then patches it: items keyed, nodes kept, text set only
 // when it changed, so scroll, selection and focus survive updates. Text from events goes in with textContent only.
-import { el, setText, show, number, timeEl, setTime, status, place } from "./common.js";
+import { el, setText, show, number, timeEl, setTime, status, reconcile } from "./common.js";
 import { chartView } from "./chart.js";
 
 /**
@@ -83,28 +83,13 @@ const kinds = {
     list.setAttribute("aria-label", "items, newest first");
     const none = el("p", "empty", "Nothing here right now.");
     body.append(list, none);
-    const items = new Map(); // key → { li, seq }
+    const items = new Map(); // key → { node, seq, parts }
     return {
       update(s, now) {
         none.hidden = s.items.length > 0;
-        const wanted = s.items.map(item => {
-          const key = item.key != null ? `k:${item.key}` : `s:${item.seq}`;
-          let known = items.get(key);
-          if (!known) {
-            known = feedItem();
-            items.set(key, known);
-          }
+        reconcile(list, items, s.items, item => (item.key != null ? `k:${item.key}` : `s:${item.seq}`), feedItem, (known, item) => {
           if (known.seq !== item.seq) fillFeedItem(known, item, now);
-          return [key, known.li];
         });
-        const keep = new Set(wanted.map(([key]) => key));
-        for (const [key, known] of items) {
-          if (!keep.has(key)) {
-            known.li.remove();
-            items.delete(key);
-          }
-        }
-        place(list, wanted.map(([, li]) => li));
       },
     };
   },
@@ -121,7 +106,7 @@ const kinds = {
     wrap.append(table);
     const none = el("p", "empty", "No rows right now.");
     body.append(wrap, none);
-    const known = new Map(); // key → { tr, at }
+    const known = new Map(); // key → { node: tr, at }
     let columns = "";
     return {
       update(s, now) {
@@ -134,32 +119,17 @@ const kinds = {
             th.scope = "col";
             return th;
           }));
-          for (const row of known.values()) row.tr.remove();
+          for (const row of known.values()) row.node.remove();
           known.clear();
         }
         none.hidden = s.rows.length > 0;
         wrap.hidden = s.rows.length === 0;
-        const wanted = s.rows.map(row => {
-          const key = JSON.stringify(row.key);
-          let entry = known.get(key);
-          if (!entry) {
-            entry = { tr: el("tr"), at: null };
-            known.set(key, entry);
-          }
-          if (entry.at !== row.at || entry.tr.cells.length !== row.cells.length) {
-            fillRow(entry.tr, row.cells);
+        reconcile(rows, known, s.rows, row => JSON.stringify(row.key), () => ({ node: el("tr"), at: null }), (entry, row) => {
+          if (entry.at !== row.at || entry.node.cells.length !== row.cells.length) {
+            fillRow(entry.node, row.cells);
             entry.at = row.at;
           }
-          return [key, entry.tr];
         });
-        const keep = new Set(wanted.map(([key]) => key));
-        for (const [key, entry] of known) {
-          if (!keep.has(key)) {
-            entry.tr.remove();
-            known.delete(key);
-          }
-        }
-        place(rows, wanted.map(([, tr]) => tr));
         // A column of numbers has its label on the right, over its digits.
         [...head.cells].forEach((th, i) => th.classList.toggle("num", typeof s.rows[0]?.cells[i] === "number"));
         void now;
@@ -173,7 +143,7 @@ const kinds = {
     grid.setAttribute("aria-label", "sources");
     const summary = el("p", "small beat-summary");
     body.append(summary, grid);
-    const beats = new Map(); // key → { li, state, parts, source }
+    const beats = new Map(); // key → { node, state, parts, source }
     let section = null;
     const refresh = (now, announce) => {
       const changes = [];
@@ -184,7 +154,7 @@ const kinds = {
         if (beat.state !== state) {
           if (announce && beat.state) changes.push(`${beat.source.key} is ${state}`);
           beat.state = state;
-          beat.li.className = `beat ${state}`;
+          beat.node.className = `beat ${state}`;
           setText(beat.parts.state, state);
           setText(beat.parts.icon, icons[state]);
         }
@@ -196,26 +166,12 @@ const kinds = {
     return {
       update(s, now) {
         section = s;
-        const wanted = s.sources.map(source => {
-          let beat = beats.get(source.key);
-          if (!beat) {
-            beat = heartbeatItem();
-            beats.set(source.key, beat);
-          }
+        reconcile(grid, beats, s.sources, source => source.key, heartbeatItem, (beat, source) => {
           beat.source = source;
           setText(beat.parts.name, source.key);
           setText(beat.parts.text, source.text ?? "");
           beat.parts.text.hidden = !source.text;
-          return beat.li;
         });
-        const keep = new Set(s.sources.map(source => source.key));
-        for (const [key, beat] of beats) {
-          if (!keep.has(key)) {
-            beat.li.remove();
-            beats.delete(key);
-          }
-        }
-        place(grid, wanted);
         refresh(now, true);
       },
       tick: now => (section ? refresh(now, true) : []),
@@ -244,13 +200,13 @@ function feedItem() {
   const when = timeEl(null);
   meta.append(what, when);
   li.append(badge, text, meta);
-  return { li, seq: null, parts: { badge, text, what, when } };
+  return { node: li, seq: null, parts: { badge, text, what, when } };
 }
 
 function fillFeedItem(known, item, now) {
   known.seq = item.seq;
   const priority = item.priority ?? "normal";
-  known.li.className = priority;
+  known.node.className = priority;
   // Priority in words as well as colour: "critical", "high", "low"; normal needs no word.
   setText(known.parts.badge, priority === "normal" ? "" : priority);
   known.parts.badge.hidden = priority === "normal";
@@ -270,7 +226,7 @@ function heartbeatItem() {
   const seen = el("span", "small");
   seen.append("seen ", when);
   li.append(name, icon, state, seen, text);
-  return { li, state: null, source: null, parts: { icon, name, state, when, text } };
+  return { node: li, state: null, source: null, parts: { icon, name, state, when, text } };
 }
 
 function fillRow(tr, cells) {
