@@ -49,9 +49,11 @@ export function series(s) {
     if (!s.values.length) return null;
     const byDay = new Map(s.values.map(([day, value]) => [Date.parse(`${day}T00:00:00Z`) / 1000, value]));
     const last = Math.max(...byDay.keys());
+    const first = Math.min(...byDay.keys());
     const xs = [];
     const ys = [];
-    for (let i = (s.days ?? byDay.size) - 1; i >= 0; i--) {
+    // From the first day counted (a day before it was not "zero", it was before anything was counted), at most `days`.
+    for (let i = Math.min((s.days ?? byDay.size) - 1, Math.round((last - first) / 86400)); i >= 0; i--) {
       const x = last - i * 86400;
       xs.push(x);
       ys.push(byDay.get(x) ?? 0);
@@ -183,11 +185,30 @@ function options(kind, holder, data, hover) {
     tzDate: bars ? ts => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC") : undefined, // a day is a date, not a moment
     axes: [
       axis,
-      { ...axis, size: (u, values) => 14 + 7 * Math.max(3, ...(values ?? []).map(v => v.length)), values: (u, splits) => splits.map(v => show(v)) },
+      {
+        ...axis,
+        size: labelWidth,
+        values: (u, splits) => splits.map(v => show(v)),
+        // Whole numbers (counts, most sums) get whole ticks: no "2.5 tasks".
+        incrs: data().ys.every(Number.isInteger) ? [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 1e6, 1e7, 1e8, 1e9] : undefined,
+      },
     ],
     series: [{}, bars
       ? { stroke: color("--chart"), fill: color("--chart-bar"), width: 0, paths: uPlot.paths.bars({ size: [0.7, 40], align: 0 }), points: { show: false } }
       : { stroke: color("--chart"), fill: color("--chart-fill"), width: 2, points: { show: (u, si, i0, i1) => i1 - i0 < 60, size: 6, fill: color("--chart") } }],
     hooks: { setCursor: [u => hover(u.cursor.idx)] },
   };
+}
+
+/** The y axis as wide as its widest label, measured in the axis's own font (uPlot's documented recipe). */
+function labelWidth(u, values, axisIndex, cycle) {
+  const axis = u.axes[axisIndex];
+  if (cycle > 1) return axis._size; // uPlot asks again while it settles: keep the first answer, so it converges
+  let size = axis.ticks.size + axis.gap;
+  const longest = (values ?? []).reduce((a, b) => (b.length > a.length ? b : a), "");
+  if (longest) {
+    u.ctx.font = axis.font[0];
+    size += u.ctx.measureText(longest).width / devicePixelRatio;
+  }
+  return Math.ceil(size) + 4;
 }

@@ -87,6 +87,7 @@ const kinds = {
     return {
       update(s, now) {
         none.hidden = s.items.length > 0;
+        list.hidden = s.items.length === 0; // an empty list is no place for keyboard focus
         reconcile(list, items, s.items, item => (item.key != null ? `k:${item.key}` : `s:${item.seq}`), feedItem, (known, item) => {
           if (known.seq !== item.seq) fillFeedItem(known, item, now);
         });
