@@ -15,8 +15,8 @@ public sealed class ProjectorIdleTests : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private long SavedCheckpoint() =>
-        JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_data.Path, "caches", "_projector.json"))).RootElement.GetProperty("position").GetInt64();
+    private long SavedCheckpoint(string? data = null) =>
+        JsonDocument.Parse(File.ReadAllBytes(Path.Combine(data ?? _data.Path, "caches", "_projector.json"))).RootElement.GetProperty("position").GetInt64();
 
     [Fact]
     public async Task After_a_burst_the_projector_sleeps_until_the_next_event_and_saves_its_checkpoint_once_due()
@@ -57,6 +57,27 @@ public sealed class ProjectorIdleTests : IDisposable
         await stop.CancelAsync();
         await running;
         Assert.Equal(4, watched.Waits);
+    }
+
+    [Fact]
+    public async Task The_caches_folder_and_the_renamed_checkpoint_are_synced_to_their_folders()
+    {
+        var data = Path.Combine(_data.Path, "fresh");
+        var caches = Path.Combine(data, "caches");
+        var storage = new Log.FaultyStorage();
+        await using var log = FileEventLog.Open(new FileEventLogOptions { DataDirectory = data, TimeProvider = _clock, Retention = null });
+        await log.AppendAsync([SampleTraffic.Make(0)]);
+        var projector = Projector.Open(new ProjectorOptions
+        {
+            DataDirectory = data, DashboardsDirectory = Path.Combine(Repo.Root, "dashboards"), TimeProvider = _clock, Storage = storage,
+        }, log);
+        Assert.Contains("dir " + data, storage.Operations); // caches/ was created: its name is in the data folder
+        projector.RunOnce(log); // the first checkpoint is due at once
+        var done = storage.Operations;
+        // Caches renamed, synced, then the checkpoint renamed: its rename is durable only once the folder is synced after it.
+        Assert.Equal(["dir " + caches, "dir " + caches], done[^2..]);
+        Assert.Equal(1, SavedCheckpoint(data));
+        projector.Dispose();
     }
 
     /// <summary>The log, telling the test each time the projector starts waiting and past which seq.</summary>
