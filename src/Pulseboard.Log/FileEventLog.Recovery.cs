@@ -38,6 +38,11 @@ public sealed partial class FileEventLog
             _activeOpened = _time.GetUtcNow();
         }
         _active = _storage.OpenAppend(segments[^1].Path);
+        if (files.Count == 0)
+        {
+            // The first segment was just created: its name must be on disk before any event in it is acknowledged.
+            _storage.SyncDirectory(_directory);
+        }
         _segments = [.. segments];
         _end = next - 1;
         if (_options.Retention is { } retention)

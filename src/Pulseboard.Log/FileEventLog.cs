@@ -67,8 +67,8 @@ public sealed partial class FileEventLog : IEventLog, ISegmentSource
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var directory = Segments.EventsDirectory(options.DataDirectory);
-        Directory.CreateDirectory(directory);
-        LogFormat.Ensure(directory);
+        options.Storage.CreateDirectoryDurably(directory);
+        LogFormat.Ensure(options.Storage, directory);
         var writerLock = FolderLock.Acquire(directory, "writer", $"The event log in {directory}",
             "One process writes a log at a time: stop it, or send events to it (pulseboard emit finds a running server).");
         try

@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using Pulseboard.Log.Storage;
 
 namespace Pulseboard.Log;
 
@@ -7,12 +9,19 @@ internal static class LogFormat
 {
     private const string Name = "pulseboard-events";
 
-    public static void Ensure(string eventsDirectory)
+    public static void Ensure(ILogStorage storage, string eventsDirectory)
     {
         var path = Path.Combine(eventsDirectory, "format.json");
-        if (!File.Exists(path))
+        // A power loss between creating the file and its fsync can leave it empty: that is a format.json never written.
+        if (!File.Exists(path) || new FileInfo(path).Length == 0)
         {
-            File.WriteAllText(path, $$"""{"format":"{{Name}}","version":{{LogLine.FormatVersion}}}""" + "\n");
+            using (var file = storage.OpenAppend(path))
+            {
+                file.Truncate(0);
+                file.Append(Encoding.UTF8.GetBytes($$"""{"format":"{{Name}}","version":{{LogLine.FormatVersion}}}""" + "\n"));
+                file.FlushToDisk();
+            }
+            storage.SyncDirectory(eventsDirectory);
             return;
         }
         int version;

@@ -20,6 +20,23 @@ internal sealed class LogLine : IDisposable
 
     // The line keeps what the agent sent: no timestamp when it gave none (readers take "received"), no priority when normal.
 
+    /// <summary>
+    /// What <see cref="Copy"/> writes besides the event's own texts, at most: every literal with every optional field
+    /// present, the longest seq and the longest priority. Summed from the literals themselves, so that a field added
+    /// to the line cannot outgrow the space reserved for it (a line that does not fit would throw halfway through).
+    /// </summary>
+    private static readonly int s_fixedBytes =
+        "{\"seq\":"u8.Length + MaxSeqDigits + ",\"received\":\""u8.Length + "\""u8.Length
+        + ",\"id\":\""u8.Length + "\""u8.Length
+        + ",\"dashboard\":\""u8.Length + "\",\"section\":\""u8.Length + "\",\"action\":\""u8.Length + "\""u8.Length
+        + ",\"priority\":\""u8.Length + MaxPriorityBytes() + "\""u8.Length
+        + ",\"timestamp\":\""u8.Length + "\""u8.Length
+        + ",\"source\":\""u8.Length + "\""u8.Length
+        + ",\"content\":"u8.Length + "}"u8.Length;
+
+    /// <summary><see cref="long.MinValue"/> in decimal: 19 digits and a sign.</summary>
+    private const int MaxSeqDigits = 20;
+
     private readonly ByteBuffer _buffer;
     private readonly Utf8JsonWriter _json;
     private readonly ByteBuffer _timeBuffer = new(64);
@@ -78,7 +95,7 @@ internal sealed class LogLine : IDisposable
     {
         var receivedText = Time(received);
         var timestampText = e.Timestamp is { } t ? FormatTime(t) : default;
-        var size = 128 + receivedText.Length + timestampText.Length + e.Dashboard.Length + e.Section.Length + e.Action.Length
+        var size = s_fixedBytes + receivedText.Length + timestampText.Length + e.Dashboard.Length + e.Section.Length + e.Action.Length
             + (e.Id?.Length ?? 0) + (e.Source?.Length ?? 0) + content.Length;
         var span = _buffer.GetSpan(size);
         var at = 0;
@@ -126,6 +143,8 @@ internal sealed class LogLine : IDisposable
         _buffer.Advance(at);
         return prefix;
     }
+
+    private static int MaxPriorityBytes() => Enum.GetValues<Priority>().Max(p => p.ToWire().Length);
 
     private int Encode(long seq, DateTimeOffset received, Event e)
     {

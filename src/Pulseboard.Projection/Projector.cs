@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pulseboard.Log;
+using Pulseboard.Log.Storage;
 using Pulseboard.Projection.Caches;
 using Pulseboard.Projection.Definitions;
 
@@ -87,7 +88,7 @@ public sealed class Projector : IDisposable
 
     private void Load(IEventLogReader log)
     {
-        Directory.CreateDirectory(_cacheDirectory);
+        _options.Storage.CreateDirectoryDurably(_cacheDirectory);
         _lock = FolderLock.Acquire(_cacheDirectory, "projector", $"The caches in {_cacheDirectory}",
             "One projector writes them at a time: a running server projects continuously, so stop it before project --once or rebuild.");
         foreach (var error in Definitions.Errors)
@@ -139,6 +140,7 @@ public sealed class Projector : IDisposable
         var end = Math.Min(log.End, from + _options.MaxCycleEvents - 1);
         if (end < from && !_caches.Exists(c => c.Dirty))
         {
+            SaveCheckpointIfDue(); // an idle cycle is how the last checkpoint after a burst gets saved
             return new CycleResult(0, 0, 0, _position);
         }
         if (_cursor is null || _cursor.Next != from)
@@ -169,10 +171,7 @@ public sealed class Projector : IDisposable
         }
         var written = WriteCaches();
         _position = _caches.Min(c => c.Next) - 1;
-        if (_options.TimeProvider.GetUtcNow() - _checkpointSaved >= _options.CheckpointInterval)
-        {
-            SaveCheckpoint();
-        }
+        SaveCheckpointIfDue();
         var result = new CycleResult(events, applied, written, _position) { Duration = System.Diagnostics.Stopwatch.GetElapsedTime(started) };
         _options.OnCycle?.Invoke(result);
         return result;
@@ -218,8 +217,7 @@ public sealed class Projector : IDisposable
         {
             try
             {
-                log.WaitForAsync(_checkpoint, cancellationToken).AsTask().GetAwaiter().GetResult();
-                if (_options.Debounce > TimeSpan.Zero)
+                if (WaitForEventsOrCheckpoint(log, cancellationToken) && _options.Debounce > TimeSpan.Zero)
                 {
                     Task.Delay(_options.Debounce, _options.TimeProvider, cancellationToken).GetAwaiter().GetResult();
                 }
@@ -231,6 +229,47 @@ public sealed class Projector : IDisposable
             RunOnce(log, null, cancellationToken);
         }
         SaveCheckpoint();
+    }
+
+    /// <summary>
+    /// Waits for events past the position, or until a checkpoint that is behind falls due; true when events came.
+    /// </summary>
+    /// <remarks>
+    /// Not past the checkpoint: it lags the position by up to <see cref="ProjectorOptions.CheckpointInterval"/>, so
+    /// after a burst that wait would return at once, and the thread would run an empty cycle every debounce until the
+    /// next event. Nor for ever: the checkpoint after a burst must still be saved when no event follows.
+    /// </remarks>
+    private bool WaitForEventsOrCheckpoint(IEventLogReader log, CancellationToken cancellationToken)
+    {
+        if (_position == _checkpoint && _writtenSinceCheckpoint.Count == 0)
+        {
+            log.WaitForAsync(_position, cancellationToken).AsTask().GetAwaiter().GetResult();
+            return true;
+        }
+        var dueIn = _checkpointSaved + _options.CheckpointInterval - _options.TimeProvider.GetUtcNow();
+        if (dueIn <= TimeSpan.Zero)
+        {
+            return false;
+        }
+        using var due = new CancellationTokenSource(dueIn, _options.TimeProvider);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, due.Token);
+        try
+        {
+            log.WaitForAsync(_position, either.Token).AsTask().GetAwaiter().GetResult();
+            return true;
+        }
+        catch (OperationCanceledException) when (due.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private void SaveCheckpointIfDue()
+    {
+        if (_options.TimeProvider.GetUtcNow() - _checkpointSaved >= _options.CheckpointInterval)
+        {
+            SaveCheckpoint();
+        }
     }
 
     /// <summary>Forgets the caches of <paramref name="ids"/> (all when empty), so the next cycle rebuilds them from the log.</summary>
@@ -297,7 +336,7 @@ public sealed class Projector : IDisposable
                     continue;
                 }
                 node["orphaned"] = true;
-                CacheFiles.WriteAtomically(path, System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()), _options.FsyncCaches);
+                WriteDurably(path, System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()));
                 _options.Logger?.Orphaned(id);
             }
             catch (JsonException)
@@ -341,12 +380,22 @@ public sealed class Projector : IDisposable
                 using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
                 RandomAccess.FlushToDisk(handle);
             }
-            Pulseboard.Log.Storage.DiskStorage.Instance.SyncDirectory(_cacheDirectory);
+            _options.Storage.SyncDirectory(_cacheDirectory);
         }
         _writtenSinceCheckpoint.Clear();
         _checkpoint = _position;
-        CacheFiles.WriteAtomically(CheckpointPath, System.Text.Encoding.UTF8.GetBytes(
-            string.Create(CultureInfo.InvariantCulture, $$"""{"position":{{_checkpoint}}}""")), _options.FsyncCaches);
+        WriteDurably(CheckpointPath, System.Text.Encoding.UTF8.GetBytes(
+            string.Create(CultureInfo.InvariantCulture, $$"""{"position":{{_checkpoint}}}""")));
+    }
+
+    /// <summary>Replaces a file atomically and, with <see cref="ProjectorOptions.FsyncCaches"/>, durably: the rename is on disk once the folder is.</summary>
+    private void WriteDurably(string path, ReadOnlySpan<byte> bytes)
+    {
+        CacheFiles.WriteAtomically(path, bytes, _options.FsyncCaches);
+        if (_options.FsyncCaches)
+        {
+            _options.Storage.SyncDirectory(_cacheDirectory);
+        }
     }
 
     /// <summary>Saves the checkpoint, closes the log cursor and releases the projector's lock.</summary>

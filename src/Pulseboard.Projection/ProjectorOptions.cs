@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Pulseboard.Log.Storage;
 
 namespace Pulseboard.Projection;
 
@@ -41,6 +42,12 @@ public sealed class ProjectorOptions
     /// the server pushes changed caches from here. Keep it quick. Default none.
     /// </summary>
     public Action<CycleResult>? OnCycle { get; init; }
+
+    /// <summary>
+    /// Syncs the folders whose entries the projector makes durable (<c>caches/</c> when created, the renamed checkpoint);
+    /// tests count them here. Default the real disk.
+    /// </summary>
+    public ILogStorage Storage { get; init; } = DiskStorage.Instance;
 
     /// <summary>Where rebuilds, orphans and oversized caches are reported. Default none.</summary>
     public ILogger? Logger { get; init; }

@@ -8,10 +8,12 @@ namespace Pulseboard.Server.Hosting;
 
 /// <summary>
 /// The continuous projector inside the server: woken by appends, debounced, and after every cycle the served caches
-/// are reloaded.
+/// are reloaded. Idle, it sleeps until the next append (or the checkpoint falls due) on <paramref name="time"/>.
 /// </summary>
-internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerOptions options, ProjectorStatus status, Metrics.ServerMetrics metrics, ILoggerFactory loggers) : BackgroundService
+internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerOptions options, ProjectorStatus status, Metrics.ServerMetrics metrics, ILoggerFactory loggers, TimeProvider? time = null) : BackgroundService
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         caches.Refresh();
@@ -20,6 +22,7 @@ internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerO
             DataDirectory = options.DataDirectory,
             DashboardsDirectory = options.DashboardsDirectory,
             Logger = loggers.CreateLogger("Pulseboard.Projector"),
+            TimeProvider = _time,
             OnCycle = cycle =>
             {
                 if (cycle.CachesWritten > 0)
@@ -46,7 +49,7 @@ internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerO
                 logger.ProjectorCannotWrite(ex, wait.TotalSeconds);
                 try
                 {
-                    await Task.Delay(wait, TimeProvider.System, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(wait, _time, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

@@ -91,4 +91,24 @@ public sealed class FaultTests : IDisposable
         await log.AppendDurableAsync([Sample.Make(1)]);
         Assert.Equal(before + 1, _storage.Fsyncs);
     }
+
+    [Fact]
+    public async Task A_durable_append_into_a_fresh_folder_makes_every_new_directory_entry_durable()
+    {
+        var data = Path.Combine(_data.Path, "fresh"); // created by the log, like --data /tmp/x
+        var events = Path.Combine(data, "events");
+        var segment = Path.Combine(events, "00000000000000000001.jsonl");
+        var format = Path.Combine(events, "format.json");
+        await using var log = FileEventLog.Open(new FileEventLogOptions { DataDirectory = data, Storage = _storage, Durability = Durability.Fsync });
+        await log.AppendAsync([Sample.Make(0)]);
+        var done = _storage.Operations;
+        // Acknowledged in fsync mode: the bytes, and the name of every file and folder on the way to them, are on disk.
+        // A name is durable once the folder holding it is synced after the name was made.
+        Assert.Contains("fsync " + segment, done);
+        Assert.True(done.LastIndexOf("dir " + events) > done.IndexOf("open " + segment), $"events/ was not synced after the segment was created: {string.Join(" | ", done)}");
+        Assert.True(done.IndexOf("fsync " + format) >= 0, $"format.json was never fsynced: {string.Join(" | ", done)}");
+        Assert.True(done.LastIndexOf("dir " + events) > done.IndexOf("fsync " + format), $"events/ was not synced after format.json was written: {string.Join(" | ", done)}");
+        Assert.Contains("dir " + data, done); // the entry of events/
+        Assert.Contains("dir " + _data.Path, done); // the entry of the data folder itself
+    }
 }

@@ -19,17 +19,47 @@ internal sealed class FaultyStorage : ILogStorage
 
     public ManualResetEventSlim FsyncEntered { get; } = new();
 
+    /// <summary>What reached the disk, in order: <c>open PATH</c>, <c>fsync PATH</c> (a file), <c>dir PATH</c> (a folder's entries).</summary>
+    public List<string> Operations
+    {
+        get
+        {
+            lock (_operations)
+            {
+                return [.. _operations];
+            }
+        }
+    }
+
+    private readonly List<string> _operations = [];
+
+    private void Record(string operation)
+    {
+        lock (_operations)
+        {
+            _operations.Add(operation);
+        }
+    }
+
     public IReadOnlyList<string> List(string directory, string extension) => DiskStorage.Instance.List(directory, extension);
 
-    public ILogFile OpenAppend(string path) => new File(this, DiskStorage.Instance.OpenAppend(path));
+    public ILogFile OpenAppend(string path)
+    {
+        Record("open " + path);
+        return new File(this, DiskStorage.Instance.OpenAppend(path), path);
+    }
 
     public Stream OpenRead(string path) => DiskStorage.Instance.OpenRead(path);
 
     public void Delete(string path) => DiskStorage.Instance.Delete(path);
 
-    public void SyncDirectory(string directory) => DiskStorage.Instance.SyncDirectory(directory);
+    public void SyncDirectory(string directory)
+    {
+        Record("dir " + directory);
+        DiskStorage.Instance.SyncDirectory(directory);
+    }
 
-    private sealed class File(FaultyStorage owner, ILogFile inner) : ILogFile
+    private sealed class File(FaultyStorage owner, ILogFile inner, string path) : ILogFile
     {
         public long Length => inner.Length;
 
@@ -56,6 +86,7 @@ internal sealed class FaultyStorage : ILogStorage
                 throw new IOException("Input/output error");
             }
             inner.FlushToDisk();
+            owner.Record("fsync " + path);
         }
 
         public void Truncate(long length) => inner.Truncate(length);
