@@ -80,6 +80,13 @@ internal sealed class PageHarness : IAsyncDisposable
             DataDirectory = harness._data.Path,
             DashboardsDirectory = harness._dashboards.Path,
         });
+        // Until the projector's first cycle a dashboard has no cache, and its page is a 404: wait for all of them.
+        var count = Directory.GetFiles(harness._dashboards.Path, "*.yaml").Length;
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (System.Text.Json.JsonDocument.Parse(await harness.Http.GetStringAsync("/api/dashboards", bound.Token)).RootElement.GetArrayLength() < count)
+        {
+            await Task.Yield();
+        }
         return harness;
     }
 

@@ -21,11 +21,21 @@ public sealed class ReadmeScreenshotTests(BrowserFixture browser)
     {
         using var data = new TempDirectory();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddSeconds(-240));
+        long end;
         await using (var log = FileEventLog.Open(new FileEventLogOptions { DataDirectory = data.Path, TimeProvider = clock }))
         {
             await DemoTests.RunDemoAsync(log, clock, TimeSpan.FromSeconds(240));
+            end = log.End;
         }
         await using var server = await TestServer.StartAsync(TestServer.Options(data.Path));
+        // The projector's first cycles replay the whole log: until then a page would be the 404 of a dashboard with no cache.
+        using (var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            while (!(await server.Http.GetStringAsync("/api/dashboards", bound.Token)).Contains($"\"position\":{end},", StringComparison.Ordinal))
+            {
+                await Task.Yield();
+            }
+        }
         await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, Locale = "en-US", TimezoneId = "UTC",
