@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace Pulseboard.Client;
@@ -30,6 +31,7 @@ public sealed class PulseboardClient : IAsyncDisposable, IDisposable
     private long _rejected;
     private long _failed;
     private long _delivered;
+    private long _listenerFailures;
     private int _disposed;
 
     /// <summary>Starts a client that delivers through <paramref name="transport"/>, which it owns from now on.</summary>
@@ -64,6 +66,9 @@ public sealed class PulseboardClient : IAsyncDisposable, IDisposable
     /// <summary>Events the transport acknowledged as stored (including duplicates of ids already stored).</summary>
     public long Delivered => Interlocked.Read(ref _delivered);
 
+    /// <summary>Calls to the error listener that threw (written to <see cref="System.Diagnostics.Trace"/>, never rethrown).</summary>
+    internal long ListenerFailures => Interlocked.Read(ref _listenerFailures);
+
     /// <summary>Queues <paramref name="e"/> and returns at once; never blocks and never throws for a full queue.</summary>
     /// <returns>True when queued; false when dropped (queue full, client disposed) or invalid, each counted.</returns>
     public bool Append(Event e)
@@ -72,7 +77,7 @@ public sealed class PulseboardClient : IAsyncDisposable, IDisposable
         if (error is not null)
         {
             Interlocked.Increment(ref _invalid);
-            _onError?.Invoke(new EventValidationException(error));
+            Report(new EventValidationException(error));
             return false;
         }
         if (_queue.Writer.TryWrite(new Pending(e!, null, false)))
@@ -180,10 +185,10 @@ public sealed class PulseboardClient : IAsyncDisposable, IDisposable
             return;
         }
         var durable = batch.Exists(p => p.Durable);
-        (_transport as IReportsDrops)?.ReportDropped(Dropped); // drops are themselves reported
         IReadOnlyList<AppendOutcome> outcomes;
         try
         {
+            (_transport as IReportsDrops)?.ReportDropped(Dropped); // drops are themselves reported
             outcomes = await _transport.SendAsync(events, durable, CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A transport failure must reach the listener, never the agent's thread.
@@ -191,7 +196,7 @@ public sealed class PulseboardClient : IAsyncDisposable, IDisposable
 #pragma warning restore CA1031
         {
             Interlocked.Add(ref _failed, batch.Count);
-            _onError?.Invoke(ex);
+            Report(ex);
             foreach (var pending in batch)
             {
                 pending.Ack?.TrySetException(ex);
@@ -208,9 +213,33 @@ public sealed class PulseboardClient : IAsyncDisposable, IDisposable
             else
             {
                 Interlocked.Increment(ref _rejected);
-                _onError?.Invoke(new EventValidationException(outcome.Error!));
+                Report(new EventValidationException(outcome.Error!));
             }
             batch[i].Ack?.TrySetResult(outcome);
+        }
+    }
+
+    /// <summary>Tells the listener of <paramref name="error"/>; a listener that throws is counted and traced, never rethrown.</summary>
+    /// <remarks>
+    /// Called on the caller's thread (from <see cref="Append"/>) and on the writer: an exception escaping here would throw
+    /// at an agent or end the writer, after which the queue fills and every flush waits forever.
+    /// </remarks>
+    private void Report(Exception error)
+    {
+        if (_onError is null)
+        {
+            return;
+        }
+        try
+        {
+            _onError(error);
+        }
+#pragma warning disable CA1031 // Whatever the listener throws, it must reach neither the agent nor the writer.
+        catch (Exception listenerError)
+#pragma warning restore CA1031
+        {
+            Interlocked.Increment(ref _listenerFailures);
+            Trace.TraceError($"Pulseboard: the OnError listener threw {listenerError.GetType().Name}: {listenerError.Message}; it was told of {error.GetType().Name}: {error.Message}");
         }
     }
 
