@@ -19,9 +19,10 @@ namespace Pulseboard.Client;
 /// transport; it is idempotent. Events appended after disposal are dropped and counted.
 /// </para>
 /// </remarks>
-public sealed class PulseboardClient : IAsyncDisposable, IDisposable
+public sealed class PulseboardClient : IAsyncDisposable, IDisposable, ISpoolListener
 {
     private readonly IEventTransport _transport;
+    private readonly ISpoolingTransport? _spool;
     private readonly Channel<Pending> _queue;
     private readonly int _maxBatch;
     private readonly Action<Exception>? _onError;
@@ -38,6 +39,7 @@ public sealed class PulseboardClient : IAsyncDisposable, IDisposable
     public PulseboardClient(IEventTransport transport, PulseboardClientOptions? options = null)
     {
         _transport = transport ?? throw new ArgumentNullException(nameof(transport));
+        _spool = transport as ISpoolingTransport;
         options ??= new PulseboardClientOptions();
         options.Validate();
         _maxBatch = options.MaxBatch;
@@ -149,14 +151,73 @@ public sealed class PulseboardClient : IAsyncDisposable, IDisposable
         var batch = new List<Pending>(_maxBatch);
         var events = new List<Event>(_maxBatch);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        Task<bool>? readable = null; // kept across wake-ups, so the one reader never cancels a wait on the channel
+        while (true)
         {
+            await DrainSpoolIfDueAsync().ConfigureAwait(false);
+            readable ??= reader.WaitToReadAsync().AsTask();
+            if (!readable.IsCompleted && _spool?.SpoolDueIn is { } dueIn)
+            {
+                // Events wait in the spool: wake when they are due even if the agent appends nothing more.
+                await WhenReadableOrDueAsync(readable, dueIn).ConfigureAwait(false);
+                continue;
+            }
+            if (!await readable.ConfigureAwait(false))
+            {
+                return;
+            }
+            readable = null;
             while (TakeBatch(reader, batch, events, out var flush))
             {
+                await DrainSpoolIfDueAsync().ConfigureAwait(false); // spooled events go before newer ones
                 await SendAsync(batch, events).ConfigureAwait(false);
                 flush?.TrySetResult(default);
             }
         }
+    }
+
+    private async Task WhenReadableOrDueAsync(Task<bool> readable, TimeSpan dueIn)
+    {
+        if (dueIn <= TimeSpan.Zero)
+        {
+            return;
+        }
+        using var stop = new CancellationTokenSource();
+        var due = Task.Delay(dueIn, _spool!.TimeProvider, stop.Token);
+        await Task.WhenAny(readable, due).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+    }
+
+    private async Task DrainSpoolIfDueAsync()
+    {
+        if (_spool is null || _spool.SpoolDueIn != TimeSpan.Zero)
+        {
+            return;
+        }
+        try
+        {
+            await _spool.DrainSpoolAsync(this, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The spool stays and the transport backs off; the failure goes to the listener, not the agent.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Report(ex);
+        }
+    }
+
+    /// <inheritdoc/>
+    void ISpoolListener.Rejected(EventError error)
+    {
+        Interlocked.Increment(ref _rejected);
+        Report(new EventValidationException(error));
+    }
+
+    /// <inheritdoc/>
+    void ISpoolListener.Refused(Exception error, int count)
+    {
+        Interlocked.Add(ref _failed, count);
+        Report(error);
     }
 
     /// <summary>Takes up to a batch of events; stops early at a flush marker, which is returned to be completed after the send.</summary>
