@@ -59,13 +59,13 @@ public sealed class PulseboardClient : IAsyncDisposable, IDisposable, ISpoolList
     /// <summary>Events refused by <see cref="Append"/> or <see cref="AppendAsync"/> because they broke a rule of the contract.</summary>
     public long Invalid => Interlocked.Read(ref _invalid);
 
-    /// <summary>Events the transport answered with a rejection.</summary>
+    /// <summary>Events the transport answered with a rejection, including spooled events the server refused later.</summary>
     public long Rejected => Interlocked.Read(ref _rejected);
 
-    /// <summary>Events lost because the transport failed to deliver their batch.</summary>
+    /// <summary>Events lost because the transport failed to deliver their batch, or the server refused their spooled batch as a whole.</summary>
     public long Failed => Interlocked.Read(ref _failed);
 
-    /// <summary>Events the transport acknowledged as stored (including duplicates of ids already stored).</summary>
+    /// <summary>Events the transport acknowledged as stored (including duplicates of ids already stored) or put in its spool.</summary>
     public long Delivered => Interlocked.Read(ref _delivered);
 
     /// <summary>Calls to the error listener that threw (written to <see cref="System.Diagnostics.Trace"/>, never rethrown).</summary>
