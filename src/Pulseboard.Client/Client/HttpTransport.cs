@@ -17,18 +17,29 @@ public sealed class HttpTransportException(string message, HttpStatusCode status
 /// a bounded disk spool when the server cannot be reached.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Every event without an id gets one (<see cref="HttpTransportOptions.ClientId"/> and a counter) before its first
-/// attempt, so a retry of a batch the server did store is acknowledged, not stored twice. The spool is NDJSON in
-/// <see cref="HttpTransportOptions.SpoolDirectory"/>; it is sent, oldest first, before each new batch once the server
-/// answers. Used by one <see cref="PulseboardClient"/> writer at a time.
+/// attempt, so a retry of a batch the server did store is acknowledged, not stored twice.
+/// </para>
+/// <para>
+/// The spool is NDJSON in <see cref="HttpTransportOptions.SpoolDirectory"/>. After a failed delivery the server counts
+/// as down until a backoff expires (the first <see cref="HttpTransportOptions.FirstBackoff"/>, doubling up to 5 s):
+/// meanwhile, and whenever the spool holds events, a new batch is appended to the spool without a network attempt,
+/// so the order is kept. A <see cref="PulseboardClient"/>'s writer drains the spool, oldest first, as soon as the
+/// backoff expires, with or without new events, and tells its listener of spooled events the server refuses; used
+/// without a client, call <see cref="SendSpoolAsync"/>.
+/// </para>
+/// <para>
+/// Used by one <see cref="PulseboardClient"/> writer at a time: members are not safe to call concurrently, except
+/// <see cref="SpooledBytes"/> and <see cref="ReportDropped"/>.
+/// </para>
 /// </remarks>
-public sealed class HttpTransport : IEventTransport, IReportsDrops
+public sealed partial class HttpTransport : IEventTransport, IReportsDrops, ISpoolingTransport
 {
-    private const int SpoolChunkBytes = 4 * 1024 * 1024;
+    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(5);
     private readonly HttpTransportOptions _options;
     private readonly HttpClient _http;
     private readonly Uri _endpoint;
-    private readonly string? _spool;
     private long _counter;
     private long _dropped;
 
@@ -45,14 +56,12 @@ public sealed class HttpTransport : IEventTransport, IReportsDrops
         {
             Directory.CreateDirectory(folder);
             _spool = Path.Combine(Path.GetFullPath(folder), "spool.ndjson");
+            SetSpool(File.Exists(_spool) ? new FileInfo(_spool).Length : 0, sent: 0); // left by an earlier run: it goes first
         }
     }
 
     /// <inheritdoc/>
     public void ReportDropped(long total) => Interlocked.Exchange(ref _dropped, total);
-
-    /// <summary>Bytes waiting in the spool.</summary>
-    public long SpooledBytes => _spool is not null && File.Exists(_spool) ? new FileInfo(_spool).Length : 0;
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<AppendOutcome>> SendAsync(IReadOnlyList<Event> events, bool flushToDisk, CancellationToken cancellationToken)
@@ -60,75 +69,31 @@ public sealed class HttpTransport : IEventTransport, IReportsDrops
         ArgumentNullException.ThrowIfNull(events);
         var withIds = events.Select(e => e.Id is null ? e.WithId($"{_options.ClientId}-{Interlocked.Increment(ref _counter)}") : e).ToList();
         var body = Ndjson(withIds);
-        if (!await SendSpoolAsync(cancellationToken).ConfigureAwait(false))
+        if (_spool is not null && (SpooledBytes > 0 || IsDown))
         {
-            return Spool(body, withIds.Count); // the server is still away: keep the order, behind what waits
+            // Behind what waits, or the server failed a moment ago: no network attempt until the backoff expires, so
+            // a dead server costs the writer an append to a file per batch, not a retry cycle and a read of the spool.
+            return Spool(body, withIds.Count);
         }
         try
         {
-            return await PostAsync(body, withIds.Count, flushToDisk, cancellationToken).ConfigureAwait(false);
+            var outcomes = await PostAsync(body, withIds.Count, flushToDisk, _options.MaxAttempts, cancellationToken).ConfigureAwait(false);
+            MarkUp();
+            return outcomes;
         }
         catch (Exception ex) when (IsUnreachable(ex))
         {
-            return _spool is not null ? Spool(body, withIds.Count) : throw new HttpRequestException(
-                $"The server at {_options.Server} cannot be reached ({ex.Message}); no spool is configured, so the batch was not stored.", ex);
+            if (_spool is null)
+            {
+                throw new HttpRequestException(
+                    $"The server at {_options.Server} cannot be reached ({ex.Message}); no spool is configured, so the batch was not stored.", ex);
+            }
+            MarkDown();
+            return Spool(body, withIds.Count);
         }
     }
 
-    /// <summary>Sends what waits in the spool; false when the server is still unreachable (the spool stays).</summary>
-    public async Task<bool> SendSpoolAsync(CancellationToken cancellationToken = default)
-    {
-        if (_spool is null || !File.Exists(_spool))
-        {
-            return true;
-        }
-        var body = await File.ReadAllBytesAsync(_spool, cancellationToken).ConfigureAwait(false);
-        if (body.Length == 0)
-        {
-            File.Delete(_spool);
-            return true;
-        }
-        // In chunks the server takes (its body limit is 8 MiB by default), cut at line ends.
-        for (var start = 0; start < body.Length;)
-        {
-            var end = Math.Min(body.Length, start + SpoolChunkBytes);
-            if (end < body.Length)
-            {
-                end = Array.LastIndexOf(body, (byte)'\n', end - 1, end - start) + 1;
-                end = end <= start ? Array.IndexOf(body, (byte)'\n', start) + 1 : end;
-            }
-            var chunk = body[start..end];
-            try
-            {
-                await PostAsync(chunk, chunk.Count(b => b == (byte)'\n'), flushToDisk: false, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (IsUnreachable(ex))
-            {
-                return false; // chunks already sent go again next time; their ids make that harmless
-            }
-            start = end;
-        }
-        File.Delete(_spool); // sent (events the server refused are refused for good; ids make a repeat harmless)
-        return true;
-    }
-
-    private AppendOutcome[] Spool(byte[] body, int count)
-    {
-        var path = _spool ?? throw new InvalidOperationException("Spool called without a spool folder.");
-        if (SpooledBytes + body.Length > _options.SpoolMaxBytes)
-        {
-            var full = new EventError("", $"event: the server at {_options.Server} is unreachable and the spool is full ({_options.SpoolMaxBytes} bytes); it was dropped");
-            return Enumerable.Repeat(AppendOutcome.Rejected(full), count).ToArray();
-        }
-        using (var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None))
-        {
-            file.Write(body);
-            file.Flush(flushToDisk: true); // the point of the spool is to survive the agent
-        }
-        return Enumerable.Repeat(AppendOutcome.InSpool, count).ToArray();
-    }
-
-    private async Task<IReadOnlyList<AppendOutcome>> PostAsync(byte[] body, int count, bool flushToDisk, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AppendOutcome>> PostAsync(byte[] body, int count, bool flushToDisk, int maxAttempts, CancellationToken cancellationToken)
     {
         var uri = new Uri(_endpoint, flushToDisk ? "?positions=true&durable=true" : "?positions=true");
         var delay = _options.FirstBackoff;
@@ -158,12 +123,12 @@ public sealed class HttpTransport : IEventTransport, IReportsDrops
                         $"The server refused the batch: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}",
                         response.StatusCode);
                 }
-                if (attempt >= _options.MaxAttempts)
+                if (attempt >= maxAttempts)
                 {
                     throw new HttpRequestException($"The server answered {(int)response.StatusCode} {attempt} times; giving up on this batch.", null, response.StatusCode);
                 }
             }
-            catch (Exception ex) when (IsUnreachable(ex) && attempt < _options.MaxAttempts && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (IsUnreachable(ex) && attempt < maxAttempts && !cancellationToken.IsCancellationRequested)
             {
                 // Retried below: the ids make a repeat of a batch the server did store harmless.
             }
@@ -172,7 +137,7 @@ public sealed class HttpTransport : IEventTransport, IReportsDrops
                 response?.Dispose();
             }
             await Task.Delay(delay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, s_maxBackoff.Ticks));
         }
     }
 

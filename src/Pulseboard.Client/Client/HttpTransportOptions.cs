@@ -21,13 +21,17 @@ public sealed class HttpTransportOptions
     /// <summary>Attempts per batch before it goes to the spool (or fails). Default 4.</summary>
     public int MaxAttempts { get; init; } = 4;
 
-    /// <summary>The first wait between attempts; each next one doubles, up to 5 s. Default 100 ms.</summary>
+    /// <summary>
+    /// The first wait between attempts; each next one doubles, up to 5 s. After a failed delivery (with a spool) the
+    /// server counts as down for this long, doubling on each failed try up to 5 s: new batches go to the spool
+    /// meanwhile, without a network attempt. Default 100 ms.
+    /// </summary>
     public TimeSpan FirstBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The prefix of the ids given to events without one, so a retried batch is stored once. Default a random one per transport.</summary>
     public string ClientId { get; init; } = Guid.NewGuid().ToString("N")[..12];
 
-    /// <summary>The clock for backoff waits. Default the system clock.</summary>
+    /// <summary>The clock for backoff waits and the time the server counts as down. Default the system clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>

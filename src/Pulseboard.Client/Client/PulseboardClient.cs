@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace Pulseboard.Client;
@@ -18,9 +19,10 @@ namespace Pulseboard.Client;
 /// transport; it is idempotent. Events appended after disposal are dropped and counted.
 /// </para>
 /// </remarks>
-public sealed class PulseboardClient : IAsyncDisposable, IDisposable
+public sealed class PulseboardClient : IAsyncDisposable, IDisposable, ISpoolListener
 {
     private readonly IEventTransport _transport;
+    private readonly ISpoolingTransport? _spool;
     private readonly Channel<Pending> _queue;
     private readonly int _maxBatch;
     private readonly Action<Exception>? _onError;
@@ -30,12 +32,14 @@ public sealed class PulseboardClient : IAsyncDisposable, IDisposable
     private long _rejected;
     private long _failed;
     private long _delivered;
+    private long _listenerFailures;
     private int _disposed;
 
     /// <summary>Starts a client that delivers through <paramref name="transport"/>, which it owns from now on.</summary>
     public PulseboardClient(IEventTransport transport, PulseboardClientOptions? options = null)
     {
         _transport = transport ?? throw new ArgumentNullException(nameof(transport));
+        _spool = transport as ISpoolingTransport;
         options ??= new PulseboardClientOptions();
         options.Validate();
         _maxBatch = options.MaxBatch;
@@ -55,14 +59,17 @@ public sealed class PulseboardClient : IAsyncDisposable, IDisposable
     /// <summary>Events refused by <see cref="Append"/> or <see cref="AppendAsync"/> because they broke a rule of the contract.</summary>
     public long Invalid => Interlocked.Read(ref _invalid);
 
-    /// <summary>Events the transport answered with a rejection.</summary>
+    /// <summary>Events the transport answered with a rejection, including spooled events the server refused later.</summary>
     public long Rejected => Interlocked.Read(ref _rejected);
 
-    /// <summary>Events lost because the transport failed to deliver their batch.</summary>
+    /// <summary>Events lost because the transport failed to deliver their batch, or the server refused their spooled batch as a whole.</summary>
     public long Failed => Interlocked.Read(ref _failed);
 
-    /// <summary>Events the transport acknowledged as stored (including duplicates of ids already stored).</summary>
+    /// <summary>Events the transport acknowledged as stored (including duplicates of ids already stored) or put in its spool.</summary>
     public long Delivered => Interlocked.Read(ref _delivered);
+
+    /// <summary>Calls to the error listener that threw (written to <see cref="System.Diagnostics.Trace"/>, never rethrown).</summary>
+    internal long ListenerFailures => Interlocked.Read(ref _listenerFailures);
 
     /// <summary>Queues <paramref name="e"/> and returns at once; never blocks and never throws for a full queue.</summary>
     /// <returns>True when queued; false when dropped (queue full, client disposed) or invalid, each counted.</returns>
@@ -72,7 +79,7 @@ public sealed class PulseboardClient : IAsyncDisposable, IDisposable
         if (error is not null)
         {
             Interlocked.Increment(ref _invalid);
-            _onError?.Invoke(new EventValidationException(error));
+            Report(new EventValidationException(error));
             return false;
         }
         if (_queue.Writer.TryWrite(new Pending(e!, null, false)))
@@ -144,14 +151,73 @@ public sealed class PulseboardClient : IAsyncDisposable, IDisposable
         var batch = new List<Pending>(_maxBatch);
         var events = new List<Event>(_maxBatch);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        Task<bool>? readable = null; // kept across wake-ups, so the one reader never cancels a wait on the channel
+        while (true)
         {
+            await DrainSpoolIfDueAsync().ConfigureAwait(false);
+            readable ??= reader.WaitToReadAsync().AsTask();
+            if (!readable.IsCompleted && _spool?.SpoolDueIn is { } dueIn)
+            {
+                // Events wait in the spool: wake when they are due even if the agent appends nothing more.
+                await WhenReadableOrDueAsync(readable, dueIn).ConfigureAwait(false);
+                continue;
+            }
+            if (!await readable.ConfigureAwait(false))
+            {
+                return;
+            }
+            readable = null;
             while (TakeBatch(reader, batch, events, out var flush))
             {
+                await DrainSpoolIfDueAsync().ConfigureAwait(false); // spooled events go before newer ones
                 await SendAsync(batch, events).ConfigureAwait(false);
                 flush?.TrySetResult(default);
             }
         }
+    }
+
+    private async Task WhenReadableOrDueAsync(Task<bool> readable, TimeSpan dueIn)
+    {
+        if (dueIn <= TimeSpan.Zero)
+        {
+            return;
+        }
+        using var stop = new CancellationTokenSource();
+        var due = Task.Delay(dueIn, _spool!.TimeProvider, stop.Token);
+        await Task.WhenAny(readable, due).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+    }
+
+    private async Task DrainSpoolIfDueAsync()
+    {
+        if (_spool is null || _spool.SpoolDueIn != TimeSpan.Zero)
+        {
+            return;
+        }
+        try
+        {
+            await _spool.DrainSpoolAsync(this, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The spool stays and the transport backs off; the failure goes to the listener, not the agent.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Report(ex);
+        }
+    }
+
+    /// <inheritdoc/>
+    void ISpoolListener.Rejected(EventError error)
+    {
+        Interlocked.Increment(ref _rejected);
+        Report(new EventValidationException(error));
+    }
+
+    /// <inheritdoc/>
+    void ISpoolListener.Refused(Exception error, int count)
+    {
+        Interlocked.Add(ref _failed, count);
+        Report(error);
     }
 
     /// <summary>Takes up to a batch of events; stops early at a flush marker, which is returned to be completed after the send.</summary>
@@ -180,10 +246,10 @@ public sealed class PulseboardClient : IAsyncDisposable, IDisposable
             return;
         }
         var durable = batch.Exists(p => p.Durable);
-        (_transport as IReportsDrops)?.ReportDropped(Dropped); // drops are themselves reported
         IReadOnlyList<AppendOutcome> outcomes;
         try
         {
+            (_transport as IReportsDrops)?.ReportDropped(Dropped); // drops are themselves reported
             outcomes = await _transport.SendAsync(events, durable, CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A transport failure must reach the listener, never the agent's thread.
@@ -191,7 +257,7 @@ public sealed class PulseboardClient : IAsyncDisposable, IDisposable
 #pragma warning restore CA1031
         {
             Interlocked.Add(ref _failed, batch.Count);
-            _onError?.Invoke(ex);
+            Report(ex);
             foreach (var pending in batch)
             {
                 pending.Ack?.TrySetException(ex);
@@ -208,9 +274,33 @@ public sealed class PulseboardClient : IAsyncDisposable, IDisposable
             else
             {
                 Interlocked.Increment(ref _rejected);
-                _onError?.Invoke(new EventValidationException(outcome.Error!));
+                Report(new EventValidationException(outcome.Error!));
             }
             batch[i].Ack?.TrySetResult(outcome);
+        }
+    }
+
+    /// <summary>Tells the listener of <paramref name="error"/>; a listener that throws is counted and traced, never rethrown.</summary>
+    /// <remarks>
+    /// Called on the caller's thread (from <see cref="Append"/>) and on the writer: an exception escaping here would throw
+    /// at an agent or end the writer, after which the queue fills and every flush waits forever.
+    /// </remarks>
+    private void Report(Exception error)
+    {
+        if (_onError is null)
+        {
+            return;
+        }
+        try
+        {
+            _onError(error);
+        }
+#pragma warning disable CA1031 // Whatever the listener throws, it must reach neither the agent nor the writer.
+        catch (Exception listenerError)
+#pragma warning restore CA1031
+        {
+            Interlocked.Increment(ref _listenerFailures);
+            Trace.TraceError($"Pulseboard: the OnError listener threw {listenerError.GetType().Name}: {listenerError.Message}; it was told of {error.GetType().Name}: {error.Message}");
         }
     }
 

@@ -13,6 +13,11 @@ public sealed class PulseboardClientOptions
     /// Told of every failure the client cannot throw at a caller: invalid events given to <see cref="PulseboardClient.Append"/>,
     /// rejections and transport failures. Called on the caller's thread or the background writer; keep it quick. Default none.
     /// </summary>
+    /// <remarks>
+    /// Called from several threads at once. An exception it throws is caught, written to
+    /// <see cref="System.Diagnostics.Trace"/> and otherwise ignored: it never reaches the caller of
+    /// <see cref="PulseboardClient.Append"/> and never stops the writer.
+    /// </remarks>
     public Action<Exception>? OnError { get; init; }
 
     internal void Validate()

@@ -142,4 +142,91 @@ public sealed class PulseboardClientTests
         Assert.Equal(1, client.Failed);
         Assert.IsType<LogWriteException>(Assert.Single(errors));
     }
+    /// <summary>A transport that rejects every event whose <c>n</c> is odd and records the rest.</summary>
+    private sealed class OddRejectingTransport : IEventTransport
+    {
+        private long _next;
+
+        public ConcurrentQueue<Event> Received { get; } = new();
+
+        public ValueTask<IReadOnlyList<AppendOutcome>> SendAsync(IReadOnlyList<Event> events, bool flushToDisk, CancellationToken cancellationToken)
+        {
+            var outcomes = new AppendOutcome[events.Count];
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (events[i].N() % 2 == 1)
+                {
+                    outcomes[i] = AppendOutcome.Rejected(new EventError("content", "event: odd"));
+                }
+                else
+                {
+                    Received.Enqueue(events[i]);
+                    outcomes[i] = AppendOutcome.At(++_next);
+                }
+            }
+            return ValueTask.FromResult<IReadOnlyList<AppendOutcome>>(outcomes);
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_throwing_listener_never_reaches_the_caller_of_Append()
+    {
+        var calls = 0;
+        await using var client = new PulseboardClient(new RecordingTransport(stalled: false), new PulseboardClientOptions
+        {
+            OnError = _ =>
+            {
+                Interlocked.Increment(ref calls);
+                throw new InvalidOperationException("the listener is broken");
+            },
+        });
+        var appended = true;
+        var thrown = Record.Exception(() => appended = client.Append(new Event { Dashboard = "Bad Id", Section = "s", Action = "a" }));
+        Assert.Null(thrown);
+        Assert.False(appended);
+        Assert.Equal(1, client.Invalid);
+        Assert.Equal(1, calls);
+        Assert.Equal(1, client.ListenerFailures);
+    }
+
+    [Fact]
+    public async Task A_throwing_listener_does_not_stop_the_writer()
+    {
+        var transport = new OddRejectingTransport();
+        var calls = 0;
+        var client = new PulseboardClient(transport, new PulseboardClientOptions
+        {
+            MaxBatch = 4,
+            QueueCapacity = 1000,
+            OnError = _ =>
+            {
+                Interlocked.Increment(ref calls);
+                throw new InvalidOperationException("the listener is broken");
+            },
+        });
+        // The first batch holds a rejection, so the listener throws on the writer before anything after it is sent.
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(client.Append(Sample.Make(i)));
+        }
+        await client.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var outcome = await client.AppendAsync(Sample.Make(100)).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(outcome.Stored);
+        for (var i = 101; i < 1100; i++) // more than the queue holds in all: only a live writer makes room
+        {
+            Assert.True(client.Append(Sample.Make(i)));
+            if (i % 500 == 0)
+            {
+                await client.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            }
+        }
+        await client.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(Enumerable.Range(0, 550).Select(n => 2 * n), transport.Received.Select(e => e.N()));
+        Assert.Equal(0, client.Dropped);
+        Assert.Equal(550, client.Rejected);
+        Assert.Equal(client.Rejected, calls);
+        Assert.Equal(client.Rejected, client.ListenerFailures);
+    }
 }
