@@ -98,17 +98,6 @@ public sealed partial class FileEventLog : IEventLog, ISegmentSource
     /// <inheritdoc/>
     public long End => Volatile.Read(ref _end);
 
-    /// <summary>How many events the idempotency index holds (ids within retention).</summary>
-    public int IdCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _ids.Count;
-            }
-        }
-    }
 
     ILogStorage ISegmentSource.Storage => _storage;
 

@@ -19,7 +19,8 @@ internal static class Batch
     /// <param name="Rejected">The events refused.</param>
     /// <param name="BodyError">Why the body as a whole is unreadable, or null.</param>
     /// <param name="Count">The highest index plus one: the length of a positions answer.</param>
-    public sealed record Parsed(List<(int Index, Event Event)> Events, List<RejectedEvent> Rejected, string? BodyError, int Count = 0);
+    /// <param name="TooMany">The body holds more events than a request may: a 413, not a 400.</param>
+    public sealed record Parsed(List<(int Index, Event Event)> Events, List<RejectedEvent> Rejected, string? BodyError, int Count = 0, bool TooMany = false);
 
     public static Parsed ParseJson(ReadOnlyMemory<byte> body, int maxEvents, int maxEventBytes)
     {
@@ -46,7 +47,7 @@ internal static class Batch
             {
                 if (items.Count == maxEvents)
                 {
-                    return Fail($"more than {maxEvents} events in one request; send them in several");
+                    return TooMany(maxEvents);
                 }
                 var itemStart = (int)reader.TokenStartIndex;
                 reader.Skip();
@@ -79,7 +80,7 @@ internal static class Batch
             }
             if (items.Count == maxEvents)
             {
-                return Fail($"more than {maxEvents} events in one request; send them in several");
+                return TooMany(maxEvents);
             }
             items.Add((line, text));
         }
@@ -107,4 +108,6 @@ internal static class Batch
     }
 
     private static Parsed Fail(string message) => new([], [], message);
+
+    private static Parsed TooMany(int maxEvents) => new([], [], $"more than {maxEvents} events in one request; send them in several", TooMany: true);
 }

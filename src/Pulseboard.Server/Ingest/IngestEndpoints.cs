@@ -84,14 +84,14 @@ internal static class IngestEndpoints
                 : Batch.ParseJson(body, options.MaxEventsPerRequest, options.MaxEventBytes);
             if (parsed.BodyError is { } error)
             {
-                return Problems.Of(error.StartsWith("more than", StringComparison.Ordinal) ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
+                return Problems.Of(parsed.TooMany ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
                     "Unreadable body", error);
             }
             if (Access.Forbidden(grant, parsed.Events) is { Count: > 0 } forbidden)
             {
                 return Problems.Of(StatusCodes.Status403Forbidden, "Forbidden",
-                    $"token \"{grant!.Name}\" may not write the dashboards of events {string.Join(", ", forbidden)}; nothing was stored",
-                    forbidden.ConvertAll(i => new RejectedEvent(i, "dashboard", $"dashboard: {EventRules.Quote(parsed.Events.First(e => e.Index == i).Event.Dashboard)} is outside this token's dashboards")));
+                    $"token \"{grant!.Name}\" may not write the dashboards of events {string.Join(", ", forbidden.Select(e => e.Index))}; nothing was stored",
+                    forbidden.ConvertAll(e => new RejectedEvent(e.Index, "dashboard", $"dashboard: {EventRules.Quote(e.Event.Dashboard)} is outside this token's dashboards")));
             }
             if (request.Headers["Pulseboard-Client"].ToString() is { Length: > 0 and <= 64 } client
                 && long.TryParse(request.Headers["Pulseboard-Client-Dropped"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var dropped))

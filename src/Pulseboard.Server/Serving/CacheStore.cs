@@ -33,9 +33,6 @@ internal sealed class CacheStore(ServerOptions options)
     private volatile Snapshot _snapshot = new(new Dictionary<string, ServedCache>(StringComparer.Ordinal), []);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new(StringComparer.Ordinal);
 
-    /// <summary>Raised with the ids whose cache changed, after <see cref="Refresh"/>.</summary>
-    public event Action<IReadOnlyList<string>>? Changed;
-
     public bool TryGet(string id, out ServedCache cache) => _snapshot.Caches.TryGetValue(id, out cache!);
 
     /// <summary>Completes when the cache of <paramref name="id"/> next changes.</summary>
@@ -144,10 +141,6 @@ internal sealed class CacheStore(ServerOptions options)
             {
                 signal.TrySetResult();
             }
-        }
-        if (changed.Count > 0)
-        {
-            Changed?.Invoke(changed);
         }
     }
 }

@@ -134,14 +134,16 @@ public sealed class PulseboardClientTests
     {
         var errors = new ConcurrentQueue<Exception>();
         using var data = new TempDirectory();
-        var storage = new Log.FaultyStorage { FailWrites = true };
+        var storage = new Log.FaultyStorage();
         var log = FileEventLog.Open(new FileEventLogOptions { DataDirectory = data.Path, Storage = storage });
+        storage.FailWrites = true; // after the open, which now writes format.json through the same storage
         await using var client = new PulseboardClient(new LocalLogTransport(log), new PulseboardClientOptions { OnError = errors.Enqueue });
         client.Append(Sample.Make(0));
         await client.FlushAsync();
         Assert.Equal(1, client.Failed);
         Assert.IsType<LogWriteException>(Assert.Single(errors));
     }
+
     /// <summary>A transport that rejects every event whose <c>n</c> is odd and records the rest.</summary>
     private sealed class OddRejectingTransport : IEventTransport
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Pulseboard.Log;
 using Pulseboard.Tests.Support;
 
@@ -10,7 +11,7 @@ public abstract class EventLogContractTests : IDisposable
 {
     protected TempDirectory Data { get; } = new();
 
-    protected ManualTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
 
     /// <summary>Opens (or reopens) the log under test on <see cref="Data"/>.</summary>
     protected abstract IEventLog Open(TimeSpan? retention = null, long segmentBytes = 64L * 1024 * 1024);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Pulseboard.Samples;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -11,7 +12,7 @@ public sealed partial class ProjectorTests : IDisposable
 {
     private readonly TempDirectory _data = new();
     private readonly TempDirectory _dashboards = new();
-    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
 
     public void Dispose()
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,7 +65,7 @@ public sealed class DashboardOverviewTests : IDisposable
     private async Task<byte[]> ProjectAsync()
     {
         File.WriteAllText(Path.Combine(_dashboards.Path, "ops.yaml"), Ops);
-        var clock = new ManualTimeProvider(s_t0.AddHours(1));
+        var clock = new FakeTimeProvider(s_t0.AddHours(1));
         await using var log = FileEventLog.Open(new FileEventLogOptions { DataDirectory = _data.Path, TimeProvider = clock });
         await log.AppendAsync(OpsEvents());
         using var projector = Projector.Open(new ProjectorOptions { DataDirectory = _data.Path, DashboardsDirectory = _dashboards.Path, TimeProvider = clock, FsyncCaches = false }, log);
