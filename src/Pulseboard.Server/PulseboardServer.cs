@@ -48,6 +48,7 @@ public static class PulseboardServer
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(options.TimeProvider);
         builder.Services.AddSingleton(tokens);
         builder.Services.AddSingleton<CacheStore>();
         builder.Services.AddSingleton(_ => RendererAssets.Load(options.RendererDirectory));
@@ -58,7 +59,6 @@ public static class PulseboardServer
         if (options.Demo)
         {
             Demo.SampleDashboards.WriteIfEmpty(options.DashboardsDirectory);
-            builder.Services.AddSingleton(TimeProvider.System);
             builder.Services.AddHostedService<Demo.DemoAgents>();
         }
 

@@ -44,6 +44,12 @@ public sealed class ServerOptions
     /// <summary>How often an idle Server-Sent Events stream sends a comment, so proxies keep it open. Default 15 s.</summary>
     public TimeSpan SseKeepAlive { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The clock the server reads: the projector's status and lag, <c>/metrics</c>, Server-Sent Events keep-alives, the
+    /// demo's agents. Default <see cref="TimeProvider.System"/>; tests pass a fake one and move it.
+    /// </summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>The largest event, in bytes of JSON. Default 64 KiB.</summary>
     public int MaxEventBytes { get; init; } = EventRules.DefaultMaxEventBytes;
 }

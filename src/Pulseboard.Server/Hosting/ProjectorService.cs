@@ -10,9 +10,9 @@ namespace Pulseboard.Server.Hosting;
 /// The continuous projector inside the server: woken by appends, debounced, and after every cycle the served caches
 /// are reloaded. Idle, it sleeps until the next append (or the checkpoint falls due) on <paramref name="time"/>.
 /// </summary>
-internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerOptions options, ProjectorStatus status, Metrics.ServerMetrics metrics, ILoggerFactory loggers, TimeProvider? time = null) : BackgroundService
+internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerOptions options, ProjectorStatus status, Metrics.ServerMetrics metrics, ILoggerFactory loggers, TimeProvider time) : BackgroundService
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider _time = time;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,11 +1,11 @@
 namespace Pulseboard.Server.Hosting;
 
 /// <summary>Where the continuous projector is: the last seq every cache has considered, and how many cycles ran.</summary>
-internal sealed class ProjectorStatus
+internal sealed class ProjectorStatus(TimeProvider time)
 {
     private long _position;
     private long _cycles;
-    private long _lastCycleTicks = DateTime.UtcNow.Ticks;
+    private long _lastCycleTicks = time.GetUtcNow().UtcTicks;
 
     public long Position => Volatile.Read(ref _position);
 
@@ -16,7 +16,7 @@ internal sealed class ProjectorStatus
 
     public void Ran(long position)
     {
-        Interlocked.Exchange(ref _lastCycleTicks, DateTime.UtcNow.Ticks);
+        Interlocked.Exchange(ref _lastCycleTicks, time.GetUtcNow().UtcTicks);
         Volatile.Write(ref _position, position);
         Interlocked.Increment(ref _cycles);
     }

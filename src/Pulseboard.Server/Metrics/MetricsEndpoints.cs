@@ -23,7 +23,7 @@ internal static class MetricsEndpoints
 
     public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/metrics", (HttpRequest request, ServerMetrics metrics, CacheStore caches, IEventLog log, ProjectorStatus projector, ServerOptions options, Tokens tokens) =>
+        app.MapGet("/metrics", (HttpRequest request, ServerMetrics metrics, CacheStore caches, IEventLog log, ProjectorStatus projector, ServerOptions options, Tokens tokens, TimeProvider time) =>
         {
             if (Access.Reader(request, tokens) is { } denied)
             {
@@ -31,14 +31,15 @@ internal static class MetricsEndpoints
             }
             var buffer = new ArrayBufferWriter<byte>(64 * 1024);
             var text = new Exposition(buffer);
-            WriteHealth(text, metrics, log, projector, caches, options);
-            WriteDashboards(text, caches);
+            var now = time.GetUtcNow();
+            WriteHealth(text, metrics, log, projector, caches, options, now);
+            WriteDashboards(text, caches, now);
             return TypedResults.Bytes(buffer.WrittenMemory.ToArray(), Exposition.ContentType);
         });
         return app;
     }
 
-    private static void WriteHealth(Exposition text, ServerMetrics metrics, IEventLog log, ProjectorStatus projector, CacheStore caches, ServerOptions options)
+    private static void WriteHealth(Exposition text, ServerMetrics metrics, IEventLog log, ProjectorStatus projector, CacheStore caches, ServerOptions options, DateTimeOffset now)
     {
         Counter(text, metrics, "pulseboard_events_appended", "Events stored, by dashboard", "dashboard");
         Counter(text, metrics, "pulseboard_events_rejected", "Events refused, by the field at fault", "reason");
@@ -55,7 +56,7 @@ internal static class MetricsEndpoints
         text.Family("pulseboard_projector_lag_events", "gauge", "Events appended but not yet projected");
         text.Sample("pulseboard_projector_lag_events", Math.Max(0, log.End - projector.Position));
         text.Family("pulseboard_projector_lag_seconds", "gauge", "While events wait to be projected: seconds since the projector last finished a cycle; 0 when caught up");
-        text.Sample("pulseboard_projector_lag_seconds", log.End > projector.Position ? Math.Max(0, (DateTimeOffset.UtcNow - projector.LastCycle).TotalSeconds) : 0);
+        text.Sample("pulseboard_projector_lag_seconds", log.End > projector.Position ? Math.Max(0, (now - projector.LastCycle).TotalSeconds) : 0);
         Histogram(text, metrics, "pulseboard_projection_cycle_seconds", "Time of one projection cycle");
         text.Family("pulseboard_projector_cycles_total", "counter", "Projection cycles run");
         text.Sample("pulseboard_projector_cycles_total", projector.Cycles);
@@ -108,7 +109,7 @@ internal static class MetricsEndpoints
     }
 
     /// <summary>The dashboards' numbers: stat values that are numbers, counters, the latest timeseries bucket, today's daily, heartbeats.</summary>
-    private static void WriteDashboards(Exposition text, CacheStore caches)
+    private static void WriteDashboards(Exposition text, CacheStore caches, DateTimeOffset now)
     {
         var values = new List<(string Dashboard, string Section, string Kind, double Value)>();
         var counts = new List<(string Dashboard, string Section, double Count)>();
@@ -139,7 +140,7 @@ internal static class MetricsEndpoints
                     case "daily" when s.GetProperty("values").GetArrayLength() > 0:
                         var days = s.GetProperty("values");
                         var last = days[days.GetArrayLength() - 1];
-                        if (last[0].GetString() == DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
+                        if (last[0].GetString() == now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
                         {
                             values.Add((id, section.Name, "daily", last[1].GetDouble()));
                         }

@@ -123,7 +123,7 @@ internal sealed class CacheStore(ServerOptions options)
             {
                 continue; // replaced while we looked: the next refresh takes the new one
             }
-            var racy = DateTime.UtcNow - written < s_racyWindow;
+            var racy = DateTime.UtcNow - written < s_racyWindow; // the file system's clock, not the server's TimeProvider: mtimes are wall time
             if (known is not null && known.Written == written && known.Bytes.AsSpan().SequenceEqual(bytes))
             {
                 caches[id] = known with { Racy = racy };

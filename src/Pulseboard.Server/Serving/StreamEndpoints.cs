@@ -27,7 +27,7 @@ internal static class StreamEndpoints
         return app;
     }
 
-    private static async Task<IResult> StreamAsync(string id, HttpContext context, CacheStore caches, ServerOptions options, Tokens tokens, Metrics.ServerMetrics metrics, IHostApplicationLifetime lifetime)
+    private static async Task<IResult> StreamAsync(string id, HttpContext context, CacheStore caches, ServerOptions options, Tokens tokens, Metrics.ServerMetrics metrics, IHostApplicationLifetime lifetime, TimeProvider time)
     {
         if (Access.Reader(context.Request, tokens) is { } denied)
         {
@@ -62,7 +62,7 @@ internal static class StreamEndpoints
                 await response.Body.FlushAsync(aborted).ConfigureAwait(false);
                 try
                 {
-                    await changed.WaitAsync(options.SseKeepAlive, aborted).ConfigureAwait(false);
+                    await changed.WaitAsync(options.SseKeepAlive, time, aborted).ConfigureAwait(false);
                 }
                 catch (TimeoutException)
                 {
