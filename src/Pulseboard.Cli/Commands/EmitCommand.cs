@@ -102,32 +102,17 @@ internal static class EmitCommand
 
     internal static async Task<List<Event>> FromNdjsonAsync(Stream input, List<string> errors, CancellationToken cancellationToken)
     {
-        var events = new List<Event>();
-        var problems = new List<EventError>();
         using var copy = new MemoryStream();
         await input.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
-        var rest = copy.GetBuffer().AsMemory(0, (int)copy.Length);
-        for (var line = 1; !rest.IsEmpty; line++)
-        {
-            var newline = rest.Span.IndexOf((byte)'\n');
-            var text = newline < 0 ? rest : rest[..newline];
-            rest = newline < 0 ? default : rest[(newline + 1)..];
-            if (text.Span.Trim(" \t\r"u8).IsEmpty)
-            {
-                continue;
-            }
-            problems.Clear();
-            if (EventJson.Parse(text.Span, problems) is { } e)
-            {
-                events.Add(e);
-            }
-            errors.AddRange(problems.Select(p => $"line {line}: {p.Message}"));
-        }
-        if (events.Count == 0 && errors.Count == 0)
+        // The same reading as POST /api/events with NDJSON: one event per line, blank lines skipped, each checked alone.
+        var parsed = Pulseboard.Server.Ingest.Batch.ParseNdjson(copy.GetBuffer().AsMemory(0, (int)copy.Length), int.MaxValue, EventRules.DefaultMaxEventBytes);
+        if (parsed.BodyError is not null)
         {
             errors.Add("standard input held no events; send one JSON object per line");
+            return [];
         }
-        return events;
+        errors.AddRange(parsed.Rejected.Select(r => $"line {r.Index + 1}: {r.Message}"));
+        return parsed.Events.ConvertAll(e => e.Event);
     }
 
     private static async Task<int> SendAsync(Uri server, string? token, List<Event> events, bool durable, CancellationToken cancellationToken)
