@@ -27,6 +27,36 @@ public static class PulseboardServer
     public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // one line per request is noise here
+        logging?.Invoke(builder.Logging);
+        builder.Services.AddPulseboard(options);
+        var app = builder.Build();
+        try
+        {
+            app.Services.GetRequiredService<IEventLog>();
+        }
+        catch
+        {
+            ((IDisposable)app).Dispose();
+            throw;
+        }
+        app.MapPulseboard();
+        return app;
+    }
+
+    /// <summary>
+    /// Registers what the server runs on: the options and their clock, the tokens, the log (opened when first
+    /// resolved), the continuous projector, the caches as served, the pages, the metrics, and with
+    /// <see cref="ServerOptions.Demo"/> the demo's agents.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The tokens are malformed, or there are none and an address of <see cref="ServerOptions.Urls"/> is not on loopback.</exception>
+    public static IServiceCollection AddPulseboard(this IServiceCollection services, ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
         Tokens tokens;
         try
         {
@@ -40,49 +70,46 @@ public static class PulseboardServer
         {
             RequireLoopback(options.Urls);
         }
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(options.Urls);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // one line per request is noise here
-        logging?.Invoke(builder.Logging);
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
-        builder.Services.AddProblemDetails();
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(options.TimeProvider);
-        builder.Services.AddSingleton(tokens);
-        builder.Services.AddSingleton<CacheStore>();
-        builder.Services.AddSingleton(_ => RendererAssets.Load(options.RendererDirectory));
-        builder.Services.AddSingleton<DashboardPages>();
-        builder.Services.AddSingleton<ProjectorStatus>();
-        builder.Services.AddSingleton<Metrics.ServerMetrics>();
-        builder.Services.AddHostedService<ProjectorService>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
+        services.AddProblemDetails();
+        services.AddSingleton(options);
+        services.AddSingleton(options.TimeProvider);
+        services.AddSingleton(tokens);
+        services.AddSingleton<CacheStore>();
+        services.AddSingleton(_ => RendererAssets.Load(options.RendererDirectory));
+        services.AddSingleton<DashboardPages>();
+        services.AddSingleton<ProjectorStatus>();
+        services.AddSingleton<Metrics.ServerMetrics>();
+        services.AddHostedService<ProjectorService>();
         if (options.Demo)
         {
             Demo.SampleDashboards.WriteIfEmpty(options.DashboardsDirectory);
-            builder.Services.AddHostedService<Demo.DemoAgents>();
+            services.AddHostedService<Demo.DemoAgents>();
         }
 
         // Created by the container, so the container disposes it (drains, fsyncs, releases the lock) after Kestrel
-        // and the projector stopped; resolved right after Build, so a second writer fails before anything listens.
-        builder.Services.AddSingleton(services => FileEventLog.Open(new FileEventLogOptions
+        // and the projector stopped; resolve it right after building, so a second writer fails before anything listens.
+        services.AddSingleton(provider => FileEventLog.Open(new FileEventLogOptions
         {
             DataDirectory = options.DataDirectory,
             Durability = options.Durability,
             MaxEventBytes = options.MaxEventBytes,
-            Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Pulseboard.Log"),
+            TimeProvider = options.TimeProvider,
+            Logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Pulseboard.Log"),
         }));
-        builder.Services.AddSingleton<IEventLog>(services => services.GetRequiredService<FileEventLog>());
+        services.AddSingleton<IEventLog>(provider => provider.GetRequiredService<FileEventLog>());
+        return services;
+    }
 
-        var app = builder.Build();
-        try
-        {
-            app.Services.GetRequiredService<IEventLog>();
-        }
-        catch
-        {
-            ((IDisposable)app).Dispose();
-            throw;
-        }
+    /// <summary>
+    /// Maps the HTTP stages (ingest, caches, streams, pages, metrics, health) on an application whose services came
+    /// from <see cref="AddPulseboard"/>, and writes <c>&lt;data&gt;/server.json</c> while it listens (so <c>emit</c> and
+    /// <c>tail</c> find it).
+    /// </summary>
+    public static WebApplication MapPulseboard(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var options = app.Services.GetRequiredService<ServerOptions>();
         app.UseStatusCodePages();
         app.UseHeadAsGet();
         app.UseRouting(); // after the HEAD middleware: routing must see those requests as GETs
