@@ -18,6 +18,7 @@ public sealed class ValuePath
     private readonly string _root;
     private readonly string[] _segments;
     private readonly byte[][] _utf8Segments; // compared with property names as bytes: no transcoding per event
+    private readonly bool _firstIsName; // content.x...: x looked up in the event's index of the content's properties
 
     private ValuePath(string text, string root, string[] segments)
     {
@@ -25,6 +26,7 @@ public sealed class ValuePath
         _root = root;
         _segments = segments;
         _utf8Segments = [.. segments.Select(System.Text.Encoding.UTF8.GetBytes)];
+        _firstIsName = root == "content" && segments.Length > 0;
     }
 
     /// <summary>The path as written.</summary>
@@ -56,7 +58,7 @@ public sealed class ValuePath
     /// <summary>Reads the value from an event; <see cref="Value.Missing"/> when the path leads nowhere.</summary>
     public Value Read(ProjectedEvent e) => _root switch
     {
-        "content" => Walk(e.RawContent),
+        "content" => _firstIsName ? ReadContent(e) : Walk(e.RawContent, 0),
         "dashboard" => Value.Of(e.Dashboard),
         "section" => Value.Of(e.Section),
         "action" => Value.Of(e.Action),
@@ -67,14 +69,27 @@ public sealed class ValuePath
         _ => Value.Of(e.Seq),
     };
 
-    /// <summary>Follows the segments through the content's bytes, without building a document.</summary>
-    private Value Walk(ReadOnlyMemory<byte> json)
+    /// <summary>
+    /// The first segment from the index the event's read made of the content's properties (a number segment indexes
+    /// an array, and an object has no such property: neither is in the index), the rest by walking.
+    /// </summary>
+    private Value ReadContent(ProjectedEvent e)
+    {
+        if (!e.TryGetContentProperty(_utf8Segments[0], out var value, out var indexed))
+        {
+            return indexed ? Value.Missing : Walk(e.RawContent, 0);
+        }
+        return Walk(value, 1);
+    }
+
+    /// <summary>Follows the segments from <paramref name="first"/> on through the JSON's bytes, without building a document.</summary>
+    private Value Walk(ReadOnlyMemory<byte> json, int first)
     {
         if (json.IsEmpty)
         {
             return Value.Missing;
         }
-        for (var i = 0; i < _segments.Length; i++)
+        for (var i = first; i < _segments.Length; i++)
         {
             var reader = new Utf8JsonReader(json.Span);
             reader.Read();

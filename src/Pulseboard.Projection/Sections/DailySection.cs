@@ -37,7 +37,8 @@ public sealed class DailySection : SectionPlan
             {
                 return false;
             }
-            var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(e.Timestamp, plan.TimeZone).DateTime);
+            // UTC, the default, needs no time zone rules: the same day as ConvertTime gives, for a fraction of its cost.
+            var day = DateOnly.FromDateTime(plan.TimeZone == TimeZoneInfo.Utc ? e.Timestamp.UtcDateTime : TimeZoneInfo.ConvertTime(e.Timestamp, plan.TimeZone).DateTime);
             if (_days.Count > 0 && day <= _newest.AddDays(-plan.Days))
             {
                 return false; // older than the days kept
