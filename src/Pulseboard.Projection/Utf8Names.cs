@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 
 namespace Pulseboard.Projection;
@@ -93,12 +94,25 @@ internal sealed class Utf8Names(bool forgetWhenFull = false)
 
     private static int Hash(ReadOnlySpan<byte> utf8)
     {
-        // FNV-1a: names are short, and a fixed hash keeps the table's layout the same from run to run.
-        var hash = 2166136261u;
-        foreach (var b in utf8)
+        // Constant time, not a loop over every byte: the length and the first and last eight bytes, which tell the
+        // short names of events apart (equal hashes are settled by comparing the bytes). Fixed, not seeded: the
+        // table is bounded, so a crafted run of collisions costs at most a scan of it.
+        ulong head, tail;
+        if (utf8.Length >= 8)
         {
-            hash = (hash ^ b) * 16777619u;
+            head = BinaryPrimitives.ReadUInt64LittleEndian(utf8);
+            tail = BinaryPrimitives.ReadUInt64LittleEndian(utf8[^8..]);
         }
-        return (int)(hash & 0x7fffffff);
+        else
+        {
+            head = 0;
+            foreach (var b in utf8)
+            {
+                head = (head << 8) | b;
+            }
+            tail = 0;
+        }
+        var hash = ((head * 0x9E3779B97F4A7C15UL) ^ (tail * 0xC2B2AE3D27D4EB4FUL) ^ (ulong)utf8.Length) * 0x165667B19E3779F9UL;
+        return (int)(hash >> 33);
     }
 }

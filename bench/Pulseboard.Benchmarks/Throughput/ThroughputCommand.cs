@@ -106,6 +106,10 @@ internal static class ThroughputCommand
                 if (results.Find(r => r.Name == name) is { } replay)
                 {
                     ratios.Add(new($"{name}/projection-floor (seconds; aim 1.5x)", replay.Seconds / floor.Seconds));
+                    if (Metric(replay, "cpu_s") is { } cpu && Metric(floor, "cpu_s") is { } floorCpu and > 0)
+                    {
+                        ratios.Add(new($"{name}/projection-floor (CPU seconds)", cpu / floorCpu));
+                    }
                 }
             }
         }
