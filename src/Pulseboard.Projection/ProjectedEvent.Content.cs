@@ -13,7 +13,10 @@ public sealed partial class ProjectedEvent
     /// The offsets go into the projector's scratch array (reused event after event) or, for an event read alone, an
     /// array of its own.
     /// </summary>
-    private void IndexContent(ref Utf8JsonReader reader, ProjectionNames? names)
+    /// <param name="reader">On the content's first token.</param>
+    /// <param name="names">The projector's tables, or null.</param>
+    /// <param name="offset">Where the reader's input starts in the line.</param>
+    private void IndexContent(ref Utf8JsonReader reader, ProjectionNames? names, int offset)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -26,10 +29,10 @@ public sealed partial class ProjectedEvent
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             indexed &= !reader.ValueIsEscaped;
-            var nameStart = (int)reader.TokenStartIndex + 1; // after the quote
+            var nameStart = offset + (int)reader.TokenStartIndex + 1; // after the quote
             var nameEnd = nameStart + reader.ValueSpan.Length;
             reader.Read();
-            var valueStart = (int)reader.TokenStartIndex;
+            var valueStart = offset + (int)reader.TokenStartIndex;
             reader.Skip();
             if (!indexed)
             {
@@ -46,7 +49,7 @@ public sealed partial class ProjectedEvent
             properties[count * 4] = nameStart;
             properties[(count * 4) + 1] = nameEnd;
             properties[(count * 4) + 2] = valueStart;
-            properties[(count * 4) + 3] = (int)reader.BytesConsumed;
+            properties[(count * 4) + 3] = offset + (int)reader.BytesConsumed;
             count++;
         }
         if (indexed)

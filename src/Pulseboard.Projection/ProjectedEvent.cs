@@ -81,7 +81,10 @@ public sealed partial class ProjectedEvent
         var e = new ProjectedEvent { Seq = record.Seq, _line = record.Line, _names = names };
         try
         {
-            e.ReadFields(names);
+            if (!e.TryReadLayout(names))
+            {
+                e.ReadFields(names);
+            }
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
@@ -140,7 +143,7 @@ public sealed partial class ProjectedEvent
                     break;
                 case 7 when name.SequenceEqual("content"u8):
                     var start = (int)reader.TokenStartIndex;
-                    IndexContent(ref reader, names);
+                    IndexContent(ref reader, names, 0);
                     _content = _line[start..(int)reader.BytesConsumed];
                     break;
                 default:

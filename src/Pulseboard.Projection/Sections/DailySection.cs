@@ -27,7 +27,7 @@ public sealed class DailySection : SectionPlan
 
     private sealed class State(DailySection plan) : SectionState
     {
-        private readonly SortedDictionary<DateOnly, double> _days = [];
+        private readonly SortedList<DateOnly, double> _days = []; // days arrive in order: added at the end, dropped from the front
         private DateOnly _newest = DateOnly.MinValue;
 
         protected override bool Reduce(ProjectedEvent e)
@@ -48,9 +48,9 @@ public sealed class DailySection : SectionPlan
             {
                 _newest = day;
                 var cutoff = _newest.AddDays(-plan.Days);
-                while (_days.Keys.First() is var oldest && oldest <= cutoff)
+                while (_days.Keys[0] <= cutoff)
                 {
-                    _days.Remove(oldest);
+                    _days.RemoveAt(0);
                 }
             }
             return true;

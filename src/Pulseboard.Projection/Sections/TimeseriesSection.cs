@@ -53,7 +53,9 @@ public sealed class TimeseriesSection : SectionPlan
 
     private sealed class State(TimeseriesSection plan) : SectionState
     {
-        private readonly SortedDictionary<long, Point> _points = [];
+        // A sorted list, not a tree: buckets arrive in order, so a new one goes at the end and the oldest leaves from
+        // the front, neither walking a tree nor allocating an enumerator to find the first (a few hundred at most).
+        private readonly SortedList<long, Point> _points = [];
         private long _newest = long.MinValue;
         private long _lastBucket = long.MinValue;
         private Point? _last; // the bucket the last event fell in: events mostly arrive in order, so the next one does too
@@ -97,9 +99,9 @@ public sealed class TimeseriesSection : SectionPlan
             {
                 _newest = t;
                 var cutoff = _newest - (long)plan.Window.TotalSeconds;
-                while (_points.Count > 0 && _points.First().Key <= cutoff)
+                while (_points.Count > 0 && _points.Keys[0] <= cutoff)
                 {
-                    _points.Remove(_points.First().Key); // never the bucket just used: it is the newest
+                    _points.RemoveAt(0); // never the bucket just used: it is the newest
                 }
             }
             return true;
