@@ -43,7 +43,7 @@ public sealed class Projector : IDisposable
     private readonly HashSet<string> _warnedOverBudget = new(StringComparer.Ordinal);
     private readonly List<LogRecord> _records = new(ReadBatch);
     private readonly HashSet<string> _writtenSinceCheckpoint = new(StringComparer.Ordinal);
-    private readonly List<(int Cache, int Section)> _candidates = [];
+    private readonly ProjectionNames _names = new();
     private SectionIndex? _index;
     private FolderLock? _lock;
     private LogCursor? _cursor;
@@ -159,7 +159,7 @@ public sealed class Projector : IDisposable
             }
             foreach (var record in _records)
             {
-                applied += Apply(ProjectedEvent.Read(record)) ? 1 : 0;
+                applied += Apply(ProjectedEvent.Read(record, _names)) ? 1 : 0;
             }
             events += _records.Count;
             progress?.Report(_cursor.Next - 1);
@@ -181,12 +181,11 @@ public sealed class Projector : IDisposable
     private bool Apply(ProjectedEvent e)
     {
         _index ??= new SectionIndex(_caches);
-        _index.Candidates(e, _candidates);
         var any = false;
-        foreach (var (c, section) in _candidates)
+        foreach (var (c, section, certain) in _index.For(e))
         {
             var cache = _caches[c];
-            if (e.Seq >= cache.Next && cache.ApplyTo(section, e))
+            if (e.Seq >= cache.Next && cache.ApplyTo(section, e, certain))
             {
                 cache.Applied(e); // the same for every section of this cache that takes the event
                 any = true;

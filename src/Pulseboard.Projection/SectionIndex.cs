@@ -2,71 +2,67 @@ using Pulseboard.Projection.Caches;
 
 namespace Pulseboard.Projection;
 
+/// <summary>A section that takes an event's address; <see cref="Certain"/> when no source or priority remains to check.</summary>
+internal readonly record struct Candidate(int Cache, int Section, bool Certain);
+
 /// <summary>
-/// Which sections an event can feed, found by its dashboard or its action instead of asking every section: a
-/// section whose matchers all name a literal dashboard is filed under those dashboards; else, when they all name a
-/// literal action, under those actions; else it is asked about every event. Built once per projector.
+/// Which sections take an event, found once per address (dashboard, section, action) and then remembered: a replay
+/// sees a few dozen addresses millions of times, so each event costs one lookup by the ids of its interned names
+/// instead of asking every matcher's globs. Matchers that also name a source or a priority are still asked per event.
+/// Built once per projector.
 /// </summary>
 internal sealed class SectionIndex
 {
-    private readonly Dictionary<string, (int Cache, int Section)[]> _byDashboard;
-    private readonly Dictionary<string, (int Cache, int Section)[]> _byAction;
-    private readonly (int Cache, int Section)[] _always;
+    private const int MaxRoutes = 4096; // past it (a flood of distinct actions) addresses are worked out afresh
+    private readonly IReadOnlyList<DashboardCache> _caches;
+    private readonly Dictionary<long, Candidate[]> _routes = [];
 
-    public SectionIndex(IReadOnlyList<DashboardCache> caches)
+    public SectionIndex(IReadOnlyList<DashboardCache> caches) => _caches = caches;
+
+    /// <summary>The sections that may take <paramref name="e"/>; each not <see cref="Candidate.Certain"/> still asks its matchers.</summary>
+    public Candidate[] For(ProjectedEvent e)
     {
-        var byDashboard = new Dictionary<string, List<(int, int)>>(StringComparer.Ordinal);
-        var byAction = new Dictionary<string, List<(int, int)>>(StringComparer.Ordinal);
-        var always = new List<(int, int)>();
-        for (var c = 0; c < caches.Count; c++)
+        var (dashboard, section, action) = e.NameIds;
+        if (dashboard < 0 || section < 0 || action < 0)
         {
-            var sections = caches[c].Definition.Sections;
+            return Route(e); // a name the projector did not intern: no id to remember the route by
+        }
+        // Ids are below Utf8Names.MaxNames (2^13): 21 bits each make a unique key.
+        var key = ((long)dashboard << 42) | ((long)section << 21) | (uint)action;
+        if (!_routes.TryGetValue(key, out var route))
+        {
+            route = Route(e);
+            if (_routes.Count < MaxRoutes)
+            {
+                _routes[key] = route;
+            }
+        }
+        return route;
+    }
+
+    private Candidate[] Route(ProjectedEvent e)
+    {
+        var route = new List<Candidate>();
+        for (var c = 0; c < _caches.Count; c++)
+        {
+            var sections = _caches[c].Definition.Sections;
             for (var s = 0; s < sections.Count; s++)
             {
-                var from = sections[s].From;
-                if (from.All(m => m.Dashboard.IsLiteral))
+                bool possible = false, certain = false;
+                foreach (var matcher in sections[s].From)
                 {
-                    File(byDashboard, from.Select(m => m.Dashboard.Pattern), (c, s));
+                    if (matcher.IsAddressMatch(e))
+                    {
+                        possible = true;
+                        certain |= !matcher.ChecksSourceOrPriority;
+                    }
                 }
-                else if (from.All(m => m.Action is { IsLiteral: true }))
+                if (possible)
                 {
-                    File(byAction, from.Select(m => m.Action!.Pattern), (c, s));
-                }
-                else
-                {
-                    always.Add((c, s));
+                    route.Add(new Candidate(c, s, certain));
                 }
             }
         }
-        _byDashboard = byDashboard.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
-        _byAction = byAction.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
-        _always = [.. always];
-    }
-
-    private static void File(Dictionary<string, List<(int, int)>> index, IEnumerable<string> keys, (int, int) entry)
-    {
-        foreach (var key in keys.Distinct(StringComparer.Ordinal))
-        {
-            if (!index.TryGetValue(key, out var list))
-            {
-                index[key] = list = [];
-            }
-            list.Add(entry);
-        }
-    }
-
-    /// <summary>The sections that may take <paramref name="e"/>: each still asks its matchers.</summary>
-    public void Candidates(ProjectedEvent e, List<(int Cache, int Section)> into)
-    {
-        into.Clear();
-        if (_byDashboard.TryGetValue(e.Dashboard, out var byDashboard))
-        {
-            into.AddRange(byDashboard);
-        }
-        if (_byAction.TryGetValue(e.Action, out var byAction))
-        {
-            into.AddRange(byAction);
-        }
-        into.AddRange(_always);
+        return [.. route];
     }
 }

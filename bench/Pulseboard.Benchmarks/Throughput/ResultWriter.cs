@@ -17,7 +17,7 @@ internal static class ResultWriter
         }
         foreach (var (name, value) in ratios)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio {name}: {value:F1}x"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio {name}: {value:F2}x"));
         }
     }
 

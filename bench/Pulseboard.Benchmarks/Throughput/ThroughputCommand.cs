@@ -63,7 +63,7 @@ internal static class ThroughputCommand
         {
             Done(SeedBaselineScenario.Run(options, pool));
         }
-        if (options.Runs("projection"))
+        if (options.Runs("projection") || options.Runs("projection-replay"))
         {
             await ProjectionScenario.RunAsync(options, Done).ConfigureAwait(false);
         }
@@ -96,6 +96,21 @@ internal static class ThroughputCommand
                 && Metric(cron, "mean_ms") is { } cronMs && Metric(cycle, "mean_ms") is { } cycleMs and > 0)
             {
                 ratios.Add(new($"seed-cron-{size}/projection-cycle-{size} (ms per cycle)", cronMs / cycleMs));
+            }
+        }
+        // Issue 11: the projector's replay over the parse floor measured in the same run (aim: at most 1.5x).
+        if (results.Find(r => r.Name == "projection-floor") is { Seconds: > 0 } floor)
+        {
+            foreach (var name in new[] { "projection-replay", "projection-replay-warm" })
+            {
+                if (results.Find(r => r.Name == name) is { } replay)
+                {
+                    ratios.Add(new($"{name}/projection-floor (seconds; aim 1.5x)", replay.Seconds / floor.Seconds));
+                    if (Metric(replay, "cpu_s") is { } cpu && Metric(floor, "cpu_s") is { } floorCpu and > 0)
+                    {
+                        ratios.Add(new($"{name}/projection-floor (CPU seconds)", cpu / floorCpu));
+                    }
+                }
             }
         }
         return ratios;

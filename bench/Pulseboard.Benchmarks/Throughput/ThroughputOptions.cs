@@ -3,7 +3,7 @@ namespace Pulseboard.Benchmarks.Throughput;
 /// <summary>The <c>throughput</c> mode's arguments.</summary>
 internal sealed class ThroughputOptions
 {
-    public static readonly string[] Scenarios = ["append-latency", "log-none", "log-fsync", "seed-baseline", "replay", "projection"];
+    public static readonly string[] Scenarios = ["append-latency", "log-none", "log-fsync", "seed-baseline", "replay", "projection", "projection-replay"];
 
     public const string Help = """
         usage: Pulseboard.Benchmarks throughput [options]
@@ -13,8 +13,10 @@ internal sealed class ThroughputOptions
           --calls N          timed Append calls in append-latency (default 1,000,000)
           --projection-events N  events projection-replay catches up on (default 1,000,000)
           --big-log N        events in the big log of projection-cycle-big and seed-cron-big (default 10,000,000)
-          --only a,b         run only these: append-latency, log-none, log-fsync, seed-baseline, replay, projection
+          --only a,b         run only these: append-latency, log-none, log-fsync, seed-baseline, replay, projection,
+                     projection-replay (only the projector's replay and idle cycles, with the parse floor)
                      (replay reads the log that log-none wrote, so it runs log-none too)
+          --keep-caches DIR  copy the caches projection-replay wrote to DIR (to compare two builds' caches byte for byte)
           --temp DIR         where the fresh data folders go, deleted afterwards (default the system temp folder)
           --out FILE         also write the results as JSON
         """;
@@ -34,6 +36,8 @@ internal sealed class ThroughputOptions
     public string TempRoot { get; private set; } = Path.GetTempPath();
 
     public string? OutFile { get; private set; }
+
+    public string? KeepCaches { get; private set; }
 
     public HashSet<string> Selected { get; } = new(Scenarios, StringComparer.Ordinal);
 
@@ -67,6 +71,7 @@ internal sealed class ThroughputOptions
             case "--big-log": BigLog = Arguments.Count(name, value, int.MaxValue, ref error); break;
             case "--temp": TempRoot = value; break;
             case "--out": OutFile = value; break;
+            case "--keep-caches": KeepCaches = value; break;
             case "--only": error = Arguments.SelectOnly(value, Scenarios, Selected); break;
             default: error = $"unknown option {name}."; break;
         }

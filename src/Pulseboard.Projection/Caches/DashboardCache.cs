@@ -18,13 +18,15 @@ namespace Pulseboard.Projection.Caches;
 internal sealed class DashboardCache
 {
     private readonly SectionState[] _states;
+    private ProjectedEvent? _lastApplied;
+    private DateTimeOffset? _lastUpdate;
 
     private DashboardCache(DashboardDefinition definition, SectionState[] states, long position, DateTimeOffset? lastUpdate)
     {
         Definition = definition;
         _states = states;
         Position = position;
-        LastUpdate = lastUpdate;
+        _lastUpdate = lastUpdate;
     }
 
     public DashboardDefinition Definition { get; }
@@ -33,7 +35,11 @@ internal sealed class DashboardCache
     public long Position { get; private set; }
 
     /// <summary>When the log received the last event applied.</summary>
-    public DateTimeOffset? LastUpdate { get; private set; }
+    /// <remarks>
+    /// Read from the last event applied when asked (when the cache is written), not from every event: most events'
+    /// receipt times are never needed. Keeping that event keeps its read buffer (64 KB at most) alive until the next.
+    /// </remarks>
+    public DateTimeOffset? LastUpdate => _lastApplied is { } last ? last.Received : _lastUpdate;
 
     /// <summary>Loaded from a file the current format would write differently: it is written again, unchanged in content.</summary>
     public bool Outdated { get; private set; }
@@ -85,9 +91,12 @@ internal sealed class DashboardCache
 
     /// <summary>Applies an event to section <paramref name="section"/> if it takes it; true when it did.</summary>
     /// <remarks>Call <see cref="Applied"/> once per event after its sections, when any took it.</remarks>
-    public bool ApplyTo(int section, ProjectedEvent e)
+    /// <param name="section">The section's index.</param>
+    /// <param name="e">The event.</param>
+    /// <param name="certain">The caller knows the section takes it (its route said so): the matchers are not asked.</param>
+    public bool ApplyTo(int section, ProjectedEvent e, bool certain = false)
     {
-        if (!Definition.Sections[section].Takes(e))
+        if (!certain && !Definition.Sections[section].Takes(e))
         {
             return false;
         }
@@ -99,7 +108,7 @@ internal sealed class DashboardCache
     public void Applied(ProjectedEvent e)
     {
         Position = e.Seq;
-        LastUpdate = e.Received;
+        _lastApplied = e;
         Dirty = true;
     }
 

@@ -20,6 +20,15 @@ public sealed class Matcher(Glob dashboard, Glob? section, Glob? action, Glob? s
         && (source is null || (e.Source is not null && source.IsMatch(e.Source)))
         && (priority is null || e.Priority >= priority);
 
+    /// <summary>Whether <paramref name="e"/>'s dashboard, section and action match: all <see cref="IsMatch"/> asks but source and priority.</summary>
+    internal bool IsAddressMatch(ProjectedEvent e) =>
+        Dashboard.IsMatch(e.Dashboard)
+        && (section is null || section.IsMatch(e.Section))
+        && (Action is null || Action.IsMatch(e.Action));
+
+    /// <summary>True when the matcher names a source or a priority, which vary between events to the same address.</summary>
+    internal bool ChecksSourceOrPriority => source is not null || priority is not null;
+
     /// <summary>
     /// The matcher in words, for a page that says what feeds a section: <c>events to costs/alerts with action
     /// budget_*</c>, <c>events to any dashboard with priority high or above</c>. Globs are shown as written.

@@ -75,7 +75,7 @@ public sealed class Template
     /// </summary>
     public string? RenderOrNull(ProjectedEvent e)
     {
-        var text = new StringBuilder();
+        var text = Builder();
         var paths = 0;
         var found = 0;
         foreach (var (literal, path) in _parts)
@@ -88,10 +88,16 @@ public sealed class Template
             var value = path!.Read(e);
             paths++;
             found += value.Exists ? 1 : 0;
-            text.Append(value.ToText());
+            value.AppendText(text);
         }
         return paths > 0 && found == 0 ? null : text.ToString();
     }
+
+    // Rendered once per event a section takes: one builder per thread, cleared, instead of a new one each time.
+    [ThreadStatic]
+    private static StringBuilder? s_builder;
+
+    private static StringBuilder Builder() => (s_builder ??= new StringBuilder(256)).Clear();
 
     /// <summary>The event's content as short readable text (<see cref="Value.ToReadableText"/>): what a feed item or stat without a template shows.</summary>
     public static string ReadableContent(ProjectedEvent e) => ValuePath.Content.Read(e).ToReadableText();
@@ -103,10 +109,17 @@ public sealed class Template
         {
             return _parts[0].Literal ?? _parts[0].Path!.Read(e).ToText();
         }
-        var text = new StringBuilder();
+        var text = Builder();
         foreach (var (literal, path) in _parts)
         {
-            text.Append(literal ?? path!.Read(e).ToText());
+            if (literal is not null)
+            {
+                text.Append(literal);
+            }
+            else
+            {
+                path!.Read(e).AppendText(text);
+            }
         }
         return text.ToString();
     }

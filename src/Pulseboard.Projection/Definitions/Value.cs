@@ -43,11 +43,23 @@ public readonly partial struct Value
         json.ValueKind == JsonValueKind.Undefined ? Missing : OfJson(JsonMarshal.GetRawUtf8Value(json).ToArray());
 
     /// <summary>A JSON value from its UTF-8 bytes, which must hold exactly one valid value.</summary>
+    /// <remarks>
+    /// The value's first byte says its token (every caller hands a slice that starts at a token, as the reader found
+    /// it): read per value per event, so it does not start a reader just to learn what the first byte says.
+    /// </remarks>
     internal static Value OfJson(ReadOnlyMemory<byte> utf8)
     {
-        var reader = new Utf8JsonReader(utf8.Span);
-        reader.Read();
-        return new Value(null, utf8, reader.TokenType, 0, 3);
+        var token = utf8.Span[0] switch
+        {
+            (byte)'"' => JsonTokenType.String,
+            (byte)'{' => JsonTokenType.StartObject,
+            (byte)'[' => JsonTokenType.StartArray,
+            (byte)'t' => JsonTokenType.True,
+            (byte)'f' => JsonTokenType.False,
+            (byte)'n' => JsonTokenType.Null,
+            _ => JsonTokenType.Number,
+        };
+        return new Value(null, utf8, token, 0, 3);
     }
 
     /// <summary>

@@ -15,16 +15,18 @@ public sealed class ValuePath
     /// <summary>The whole content.</summary>
     internal static ValuePath Content { get; } = new("content", "content", []);
 
-    private readonly string _root;
+    private readonly int _root; // the root's index in Roots: a switch on the string would hash it on every read
     private readonly string[] _segments;
     private readonly byte[][] _utf8Segments; // compared with property names as bytes: no transcoding per event
+    private readonly bool _firstIsName; // content.x...: x looked up in the event's index of the content's properties
 
     private ValuePath(string text, string root, string[] segments)
     {
         Text = text;
-        _root = root;
+        _root = Roots.Select((name, i) => (name, i)).First(r => r.name == root).i;
         _segments = segments;
         _utf8Segments = [.. segments.Select(System.Text.Encoding.UTF8.GetBytes)];
+        _firstIsName = root == "content" && segments.Length > 0;
     }
 
     /// <summary>The path as written.</summary>
@@ -56,25 +58,38 @@ public sealed class ValuePath
     /// <summary>Reads the value from an event; <see cref="Value.Missing"/> when the path leads nowhere.</summary>
     public Value Read(ProjectedEvent e) => _root switch
     {
-        "content" => Walk(e.RawContent),
-        "dashboard" => Value.Of(e.Dashboard),
-        "section" => Value.Of(e.Section),
-        "action" => Value.Of(e.Action),
-        "source" => e.Source is null ? Value.Missing : Value.Of(e.Source),
-        "priority" => Value.Of(e.Priority.ToWire()),
-        "timestamp" => Value.Of(e.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture)),
-        "id" => e.Id is null ? Value.Missing : Value.Of(e.Id),
+        0 => _firstIsName ? ReadContent(e) : Walk(e.RawContent, 0),
+        1 => Value.Of(e.Dashboard),
+        2 => Value.Of(e.Section),
+        3 => Value.Of(e.Action),
+        4 => e.Source is null ? Value.Missing : Value.Of(e.Source),
+        5 => Value.Of(e.Priority.ToWire()),
+        6 => Value.Of(e.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture)),
+        7 => e.Id is null ? Value.Missing : Value.Of(e.Id),
         _ => Value.Of(e.Seq),
     };
 
-    /// <summary>Follows the segments through the content's bytes, without building a document.</summary>
-    private Value Walk(ReadOnlyMemory<byte> json)
+    /// <summary>
+    /// The first segment from the index the event's read made of the content's properties (a number segment indexes
+    /// an array, and an object has no such property: neither is in the index), the rest by walking.
+    /// </summary>
+    private Value ReadContent(ProjectedEvent e)
+    {
+        if (!e.TryGetContentProperty(_utf8Segments[0], out var value, out var indexed))
+        {
+            return indexed ? Value.Missing : Walk(e.RawContent, 0);
+        }
+        return Walk(value, 1);
+    }
+
+    /// <summary>Follows the segments from <paramref name="first"/> on through the JSON's bytes, without building a document.</summary>
+    private Value Walk(ReadOnlyMemory<byte> json, int first)
     {
         if (json.IsEmpty)
         {
             return Value.Missing;
         }
-        for (var i = 0; i < _segments.Length; i++)
+        for (var i = first; i < _segments.Length; i++)
         {
             var reader = new Utf8JsonReader(json.Span);
             reader.Read();

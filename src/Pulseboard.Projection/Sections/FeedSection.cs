@@ -39,7 +39,7 @@ public sealed class FeedSection : SectionPlan
 
         protected override bool Reduce(ProjectedEvent e)
         {
-            var key = plan.Key is { } path && path.Read(e) is { Exists: true } k ? k.ToText() : null;
+            var key = plan.Key is { } path && path.Read(e) is { Exists: true } k ? k.ToKeyText(e.Keys) : null;
             if (key is not null && plan.RemoveOn.Contains(e.Action))
             {
                 _items.Remove(key);

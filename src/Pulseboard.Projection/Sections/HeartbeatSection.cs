@@ -65,7 +65,7 @@ public sealed class HeartbeatSection : SectionPlan
             {
                 return false;
             }
-            var name = key.ToText();
+            var name = key.ToKeyText(e.Keys);
             if (_sources.TryGetValue(name, out var seen) && seen.Last > e.Timestamp)
             {
                 return true; // an older beat arriving late changes nothing

@@ -34,7 +34,7 @@ public sealed class StatSection : SectionPlan
         {
             if (plan.Value is { } path)
             {
-                _value = path.Read(e).Own();
+                _value = path.Read(e).Own(e);
             }
             if (plan.Text is { } text)
             {

@@ -41,7 +41,7 @@ public sealed class TableSection : SectionPlan
             {
                 return false;
             }
-            var text = key.ToText();
+            var text = key.ToKeyText(e.Keys);
             if (plan.RemoveOn.Contains(e.Action))
             {
                 _rows.Remove(text);
@@ -50,7 +50,7 @@ public sealed class TableSection : SectionPlan
             var cells = new Value[plan.Columns.Count];
             for (var i = 0; i < cells.Length; i++)
             {
-                cells[i] = plan.Columns[i].Path.Read(e).Own();
+                cells[i] = plan.Columns[i].Path.Read(e).Own(e);
             }
             _rows.AddNewest(text, new Row(text, cells, e.Timestamp));
             return true;

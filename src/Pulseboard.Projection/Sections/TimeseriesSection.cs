@@ -53,8 +53,12 @@ public sealed class TimeseriesSection : SectionPlan
 
     private sealed class State(TimeseriesSection plan) : SectionState
     {
-        private readonly SortedDictionary<long, (double Value, long Count, double Sum)> _points = [];
+        // A sorted list, not a tree: buckets arrive in order, so a new one goes at the end and the oldest leaves from
+        // the front, neither walking a tree nor allocating an enumerator to find the first (a few hundred at most).
+        private readonly SortedList<long, Point> _points = [];
         private long _newest = long.MinValue;
+        private long _lastBucket = long.MinValue;
+        private Point? _last; // the bucket the last event fell in: events mostly arrive in order, so the next one does too
 
         private long BucketSeconds => (long)plan.Bucket.TotalSeconds;
 
@@ -70,26 +74,34 @@ public sealed class TimeseriesSection : SectionPlan
             {
                 return false; // older than the window already kept
             }
-            var (value, count, sum) = _points.TryGetValue(t, out var p) ? p : (x, 0L, 0d);
-            count++;
-            sum += x;
-            value = plan.Agg switch
+            // Points are changed in place: one lookup in the tree at most, none while events stay in one bucket.
+            if (_last is null || t != _lastBucket)
+            {
+                if (!_points.TryGetValue(t, out _last))
+                {
+                    _points[t] = _last = new Point { Value = x };
+                }
+                _lastBucket = t;
+            }
+            var p = _last;
+            p.Count++;
+            p.Sum += x;
+            p.Value = plan.Agg switch
             {
                 Aggregate.Last => x,
-                Aggregate.Sum => sum,
-                Aggregate.Avg => sum / count,
-                Aggregate.Min => Math.Min(value, x),
-                Aggregate.Max => Math.Max(value, x),
-                _ => count,
+                Aggregate.Sum => p.Sum,
+                Aggregate.Avg => p.Sum / p.Count,
+                Aggregate.Min => Math.Min(p.Value, x),
+                Aggregate.Max => Math.Max(p.Value, x),
+                _ => p.Count,
             };
-            _points[t] = (value, count, sum);
             if (t > _newest)
             {
                 _newest = t;
                 var cutoff = _newest - (long)plan.Window.TotalSeconds;
-                while (_points.Count > 0 && _points.First().Key <= cutoff)
+                while (_points.Count > 0 && _points.Keys[0] <= cutoff)
                 {
-                    _points.Remove(_points.First().Key);
+                    _points.RemoveAt(0); // never the bucket just used: it is the newest
                 }
             }
             return true;
@@ -101,15 +113,15 @@ public sealed class TimeseriesSection : SectionPlan
             writer.WriteNumber("window"u8, (long)plan.Window.TotalSeconds);
             writer.WriteString("agg"u8, plan.Agg.ToString().ToLowerInvariant());
             writer.WriteStartArray("points"u8);
-            foreach (var (t, (value, count, sum)) in _points)
+            foreach (var (t, point) in _points)
             {
                 writer.WriteStartArray();
                 writer.WriteNumberValue(t);
-                writer.WriteNumberValue(value);
-                writer.WriteNumberValue(count);
+                writer.WriteNumberValue(point.Value);
+                writer.WriteNumberValue(point.Count);
                 if (plan.Agg == Aggregate.Avg)
                 {
-                    writer.WriteNumberValue(sum); // kept so a restart continues the mean exactly
+                    writer.WriteNumberValue(point.Sum); // kept so a restart continues the mean exactly
                 }
                 writer.WriteEndArray();
             }
@@ -122,9 +134,16 @@ public sealed class TimeseriesSection : SectionPlan
             {
                 var t = point[0].GetInt64();
                 var value = point[1].GetDouble();
-                _points[t] = (value, point[2].GetInt64(), point.GetArrayLength() > 3 ? point[3].GetDouble() : value);
+                _points[t] = new Point { Value = value, Count = point[2].GetInt64(), Sum = point.GetArrayLength() > 3 ? point[3].GetDouble() : value };
                 _newest = Math.Max(_newest, t);
             }
+        }
+
+        private sealed class Point
+        {
+            public double Value;
+            public long Count;
+            public double Sum;
         }
     }
 }
