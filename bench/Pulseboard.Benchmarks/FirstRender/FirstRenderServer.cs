@@ -93,11 +93,12 @@ internal sealed class FirstRenderServer : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddMinutes(1);
         while (true)
         {
-            var cache = await Http.GetByteArrayAsync("/api/dashboards/costs").ConfigureAwait(false);
-            var position = JsonNode.Parse(cache)!["position"]!.GetValue<long>();
+            using var answer = await Http.GetAsync("/api/dashboards/costs").ConfigureAwait(false);
+            var cache = answer.IsSuccessStatusCode ? await answer.Content.ReadAsByteArrayAsync().ConfigureAwait(false) : null; // 404 until the first cycle
+            var position = cache is null ? -1 : JsonNode.Parse(cache)!["position"]!.GetValue<long>();
             if (position >= last)
             {
-                return (cache.Length, position);
+                return (cache!.Length, position);
             }
             if (DateTime.UtcNow > deadline)
             {

@@ -33,7 +33,9 @@ internal static class StreamEndpoints
         {
             return denied;
         }
-        if (!EventRules.IsSlug(id) || !caches.TryGet(id, out var cache))
+        // A dashboard with a definition but no cache yet (a fresh server before the projector's first cycle) is
+        // streamed too: its first frame comes when its cache is written.
+        if (!EventRules.IsSlug(id) || (!caches.TryGet(id, out _) && !File.Exists(Path.Combine(options.DashboardsDirectory, id + ".yaml"))))
         {
             return Problems.Of(StatusCodes.Status404NotFound, "No such dashboard", $"no cache for {EventRules.Quote(id)}; the dashboards are listed at /api/dashboards");
         }
@@ -53,8 +55,7 @@ internal static class StreamEndpoints
             while (!aborted.IsCancellationRequested)
             {
                 var changed = caches.ChangedAsync(id);
-                caches.TryGet(id, out cache);
-                if (cache.Position != sent)
+                if (caches.TryGet(id, out var cache) && cache.Position != sent)
                 {
                     await response.Body.WriteAsync(cache.Frame, aborted).ConfigureAwait(false);
                     sent = cache.Position;
