@@ -122,7 +122,7 @@ function clamp(text, length) {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
-/** Up while seen within every + grace, late within 3 × every + grace, down after (docs/DEFINITIONS.md). */
+/** Up while seen within every + grace, late within 3 × every + grace, down after (docs/DEFINITIONS.md; in C#, HeartbeatSection.LateAfter and DownAfter). */
 export function status(last, every, grace, now) {
   const age = (now - new Date(last).getTime()) / 1000;
   return age <= every + grace ? "up" : age <= 3 * every + grace ? "late" : "down";

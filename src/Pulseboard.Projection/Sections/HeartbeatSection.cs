@@ -42,11 +42,20 @@ public sealed class HeartbeatSection : SectionPlan
     /// <inheritdoc/>
     public override string Kind => "heartbeat";
 
+    /// <summary>
+    /// Silent longer than this, a source is late: <c>every + grace</c>. The one home of the rule in C# (docs/DEFINITIONS.md;
+    /// the page's common.js <c>status</c> says the same in the browser).
+    /// </summary>
+    public static TimeSpan LateAfter(TimeSpan every, TimeSpan grace) => every + grace;
+
+    /// <summary>Silent longer than this, a source is down: <c>3 × every + grace</c>.</summary>
+    public static TimeSpan DownAfter(TimeSpan every, TimeSpan grace) => (3 * every) + grace;
+
     /// <summary>The status of a source last seen at <paramref name="last"/>, at <paramref name="now"/>.</summary>
     public static HeartbeatStatus StatusAt(DateTimeOffset last, DateTimeOffset now, TimeSpan every, TimeSpan grace)
     {
         var age = now - last;
-        return age <= every + grace ? HeartbeatStatus.Up : age <= (3 * every) + grace ? HeartbeatStatus.Late : HeartbeatStatus.Down;
+        return age <= LateAfter(every, grace) ? HeartbeatStatus.Up : age <= DownAfter(every, grace) ? HeartbeatStatus.Late : HeartbeatStatus.Down;
     }
 
     /// <inheritdoc/>

@@ -107,8 +107,8 @@ public static class GrafanaExport
                 panel["targets"] = Targets($"pulseboard_section_value{selector}");
                 break;
             case HeartbeatSection heartbeat:
-                var late = heartbeat.Every + heartbeat.Grace;
-                var down = (3 * heartbeat.Every) + heartbeat.Grace;
+                var late = HeartbeatSection.LateAfter(heartbeat.Every, heartbeat.Grace);
+                var down = HeartbeatSection.DownAfter(heartbeat.Every, heartbeat.Grace);
                 panel["type"] = "stat";
                 panel["description"] = $"Seconds since each source was last seen: up to {late.TotalSeconds:F0} s up, to {down.TotalSeconds:F0} s late, then down.";
                 panel["targets"] = Targets($"time() - pulseboard_heartbeat_last_seen_timestamp_seconds{selector}", "{{source}}");
