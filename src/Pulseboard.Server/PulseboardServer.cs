@@ -52,11 +52,13 @@ public static class PulseboardServer
     /// resolved), the continuous projector, the caches as served, the pages, the metrics, and with
     /// <see cref="ServerOptions.Demo"/> the demo's agents.
     /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range: the message names it and its default.</exception>
     /// <exception cref="InvalidOperationException">The tokens are malformed, or there are none and an address of <see cref="ServerOptions.Urls"/> is not on loopback.</exception>
     public static IServiceCollection AddPulseboard(this IServiceCollection services, ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         Tokens tokens;
         try
         {

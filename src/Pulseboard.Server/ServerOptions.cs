@@ -52,4 +52,38 @@ public sealed class ServerOptions
 
     /// <summary>The largest event, in bytes of JSON. Default 64 KiB.</summary>
     public int MaxEventBytes { get; init; } = EventRules.DefaultMaxEventBytes;
+
+    /// <summary>Checks every value once, when the server is built, with a message that says how to fix it.</summary>
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Urls))
+        {
+            throw new ArgumentException("Urls is required: the address to listen on, e.g. http://127.0.0.1:5080 (the CLI's --urls).", nameof(Urls));
+        }
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            throw new ArgumentException("DataDirectory is required: the folder for the log and the caches (the CLI's --data, default ./data).", nameof(DataDirectory));
+        }
+        if (string.IsNullOrWhiteSpace(DashboardsDirectory))
+        {
+            throw new ArgumentException("DashboardsDirectory is required: the folder of dashboards/*.yaml (the CLI's --dashboards, default ./dashboards).", nameof(DashboardsDirectory));
+        }
+        if (MaxEventBytes < 256)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxEventBytes), MaxEventBytes, "MaxEventBytes must be at least 256; the default is 65536.");
+        }
+        if (MaxBodyBytes < MaxEventBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxBodyBytes), MaxBodyBytes, $"MaxBodyBytes must hold at least one event of MaxEventBytes ({MaxEventBytes}); the default is 8 MiB.");
+        }
+        if (MaxEventsPerRequest < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxEventsPerRequest), MaxEventsPerRequest, "MaxEventsPerRequest must be at least 1; the default is 100,000.");
+        }
+        if (SseKeepAlive <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SseKeepAlive), SseKeepAlive, "SseKeepAlive must be positive; the default is 15 s.");
+        }
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+    }
 }

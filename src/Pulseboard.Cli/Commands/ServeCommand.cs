@@ -49,7 +49,7 @@ internal static class ServeCommand
             {
                 app = PulseboardServer.Build(options);
             }
-            catch (Exception ex) when (ex is LogLockedException or LogCorruptException or InvalidOperationException)
+            catch (Exception ex) when (ex is LogLockedException or LogCorruptException or InvalidOperationException or ArgumentException)
             {
                 await Console.Error.WriteLineAsync($"pulseboard serve: {ex.Message}").ConfigureAwait(false);
                 return ExitCodes.Failed;
