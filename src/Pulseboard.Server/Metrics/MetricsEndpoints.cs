@@ -108,51 +108,23 @@ internal static class MetricsEndpoints
         text.Sample(name + "_count", count);
     }
 
-    /// <summary>The dashboards' numbers: stat values that are numbers, counters, the latest timeseries bucket, today's daily, heartbeats.</summary>
+    /// <summary>
+    /// The dashboards' numbers: stat values that are numbers, counters, the latest timeseries bucket, today's daily,
+    /// heartbeats; read from each cache when it changed (<see cref="SectionSamples"/>), so a scrape parses nothing.
+    /// </summary>
     private static void WriteDashboards(Exposition text, CacheStore caches, DateTimeOffset now)
     {
+        var today = now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var values = new List<(string Dashboard, string Section, string Kind, double Value)>();
         var counts = new List<(string Dashboard, string Section, double Count)>();
         var beats = new List<(string Dashboard, string Section, string Source, double Last)>();
         foreach (var (id, cache) in caches.All)
         {
-            using var document = JsonDocument.Parse(cache.Bytes);
-            if (!document.RootElement.TryGetProperty("sections", out var sections) || document.RootElement.TryGetProperty("orphaned", out _))
-            {
-                continue;
-            }
-            foreach (var section in sections.EnumerateObject())
-            {
-                var s = section.Value;
-                switch (s.GetProperty("kind").GetString())
-                {
-                    case "stat" when s.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Number:
-                        values.Add((id, section.Name, "stat", v.GetDouble()));
-                        break;
-                    case "counter":
-                        values.Add((id, section.Name, "counter", s.GetProperty("value").GetDouble()));
-                        counts.Add((id, section.Name, s.GetProperty("count").GetDouble()));
-                        break;
-                    case "timeseries" when s.GetProperty("points").GetArrayLength() > 0:
-                        var points = s.GetProperty("points");
-                        values.Add((id, section.Name, "timeseries", points[points.GetArrayLength() - 1][1].GetDouble()));
-                        break;
-                    case "daily" when s.GetProperty("values").GetArrayLength() > 0:
-                        var days = s.GetProperty("values");
-                        var last = days[days.GetArrayLength() - 1];
-                        if (last[0].GetString() == now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
-                        {
-                            values.Add((id, section.Name, "daily", last[1].GetDouble()));
-                        }
-                        break;
-                    case "heartbeat":
-                        foreach (var source in s.GetProperty("sources").EnumerateArray().Take(MaxSources))
-                        {
-                            beats.Add((id, section.Name, source.GetProperty("key").GetString()!, source.GetProperty("last").GetDateTimeOffset().ToUnixTimeMilliseconds() / 1000.0));
-                        }
-                        break;
-                }
-            }
+            var samples = cache.Samples;
+            values.AddRange(samples.Values.Select(v => (id, v.Section, v.Kind, v.Value)));
+            values.AddRange(samples.Days.Where(d => d.Day == today).Select(d => (id, d.Section, "daily", d.Value)));
+            counts.AddRange(samples.Counts.Select(c => (id, c.Section, c.Count)));
+            beats.AddRange(samples.Beats.Select(b => (id, b.Section, b.Source, b.Last)));
         }
         text.Family("pulseboard_section_value", "gauge", "A dashboard section's number: a numeric stat, a counter, the latest timeseries bucket, today's daily");
         foreach (var (dashboard, section, kind, value) in values)

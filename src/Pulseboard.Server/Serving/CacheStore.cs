@@ -11,7 +11,8 @@ namespace Pulseboard.Server.Serving;
 /// <param name="Position">The cache's position: the SSE event id.</param>
 /// <param name="Frame">The SSE frame every stream of this dashboard sends: <c>id</c>, <c>event: cache</c>, one <c>data</c> line.</param>
 /// <param name="Summary">Its line of <c>GET /api/dashboards</c>.</param>
-internal sealed record ServedCache(byte[] Bytes, string ETag, DateTime Written, long Position, byte[] Frame, DashboardSummary Summary)
+/// <param name="Samples">Its numbers for <c>/metrics</c>.</param>
+internal sealed record ServedCache(byte[] Bytes, string ETag, DateTime Written, long Position, byte[] Frame, DashboardSummary Summary, Metrics.SectionSamples Samples)
 {
     /// <summary>
     /// Read so soon after it was written that another write could still carry the same write time: file times tick
@@ -131,7 +132,7 @@ internal sealed class CacheStore(ServerOptions options)
             }
             var position = Position(bytes);
             caches[id] = new ServedCache(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", written, position, Frame(position, bytes),
-                DashboardOverview.Read(id, bytes, $"/api/dashboards/{id}")) { Racy = racy };
+                DashboardOverview.Read(id, bytes, $"/api/dashboards/{id}"), Metrics.SectionSamples.Read(bytes)) { Racy = racy };
             changed.Add(id);
         }
         _snapshot = new Snapshot(caches, changed.Count > 0 ? DashboardOverview.Sort(caches.Values.Select(c => c.Summary)) : _snapshot.Overview);
