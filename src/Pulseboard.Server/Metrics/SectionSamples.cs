@@ -18,13 +18,12 @@ internal sealed record SectionSamples(
 {
     public static SectionSamples None { get; } = new([], [], [], []);
 
-    /// <summary>The samples of a cache's bytes; none for an orphaned or unreadable cache.</summary>
-    public static SectionSamples Read(byte[] bytes)
+    /// <summary>The samples of a parsed cache (null when it is not JSON); none for an orphaned or unreadable cache.</summary>
+    public static SectionSamples Read(JsonElement? root)
     {
         try
         {
-            using var document = JsonDocument.Parse(bytes);
-            if (!document.RootElement.TryGetProperty("sections", out var sections) || document.RootElement.TryGetProperty("orphaned", out _))
+            if (root is not { ValueKind: JsonValueKind.Object } cache || !cache.TryGetProperty("sections", out var sections) || cache.TryGetProperty("orphaned", out _))
             {
                 return None;
             }

@@ -50,16 +50,27 @@ internal sealed class CacheStore(ServerOptions options)
     /// <summary>Every cache's <see cref="DashboardSummary"/>, in list order: computed when a cache changes, not per request.</summary>
     public IReadOnlyList<DashboardSummary> Overview => _snapshot.Overview;
 
-    private static long Position(byte[] bytes)
+    /// <summary>
+    /// A cache as served, from its bytes parsed once: its position, its line of the dashboard list and its numbers for
+    /// /metrics all come from the one document.
+    /// </summary>
+    private static ServedCache Serve(string id, byte[] bytes, DateTime written)
     {
+        System.Text.Json.JsonDocument? document = null;
         try
         {
-            using var document = System.Text.Json.JsonDocument.Parse(bytes);
-            return document.RootElement.TryGetProperty("position", out var p) ? p.GetInt64() : 0;
+            document = System.Text.Json.JsonDocument.Parse(bytes);
         }
         catch (System.Text.Json.JsonException)
         {
-            return 0;
+            // a torn or hand-edited file: served as it is, listed, with no numbers
+        }
+        using (document)
+        {
+            var root = document?.RootElement;
+            var position = root is { ValueKind: System.Text.Json.JsonValueKind.Object } r && r.TryGetProperty("position", out var p) && p.TryGetInt64(out var at) ? at : 0;
+            return new ServedCache(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", written, position, Frame(position, bytes),
+                DashboardOverview.Read(id, root, $"/api/dashboards/{id}"), Metrics.SectionSamples.Read(root));
         }
     }
 
@@ -130,9 +141,7 @@ internal sealed class CacheStore(ServerOptions options)
                 caches[id] = known with { Racy = racy };
                 continue;
             }
-            var position = Position(bytes);
-            caches[id] = new ServedCache(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", written, position, Frame(position, bytes),
-                DashboardOverview.Read(id, bytes, $"/api/dashboards/{id}"), Metrics.SectionSamples.Read(bytes)) { Racy = racy };
+            caches[id] = Serve(id, bytes, written) with { Racy = racy };
             changed.Add(id);
         }
         _snapshot = new Snapshot(caches, changed.Count > 0 ? DashboardOverview.Sort(caches.Values.Select(c => c.Summary)) : _snapshot.Overview);

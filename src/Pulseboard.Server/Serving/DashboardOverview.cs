@@ -18,16 +18,35 @@ internal static class DashboardOverview
     /// <summary>The overview of one cache; a cache that cannot be read gives its id and nothing else.</summary>
     public static DashboardSummary Read(string id, ReadOnlyMemory<byte> cache, string url)
     {
+        JsonDocument? document = null;
         try
         {
-            using var document = JsonDocument.Parse(cache);
-            return Summarize(id, document.RootElement, url);
+            document = JsonDocument.Parse(cache);
+        }
+        catch (JsonException)
+        {
+        }
+        using (document)
+        {
+            return Read(id, document?.RootElement, url);
+        }
+    }
+
+    /// <summary>The same, from a cache already parsed (null when it is not JSON): the server parses each change once.</summary>
+    public static DashboardSummary Read(string id, JsonElement? root, string url)
+    {
+        try
+        {
+            return root is { } cache ? Summarize(id, cache, url) : Unreadable(id, url);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
         {
-            return new DashboardSummary(id, id, null, 0, url, null, 60, null, null, null, [], []); // hand-edited or torn: listed, not shown
+            return Unreadable(id, url);
         }
     }
+
+    private static DashboardSummary Unreadable(string id, string url) =>
+        new(id, id, null, 0, url, null, 60, null, null, null, [], []); // hand-edited or torn: listed, not shown
 
     /// <summary>Orders the list as pages show it: by <c>order</c> (those without last), then title ignoring case, then id.</summary>
     public static List<DashboardSummary> Sort(IEnumerable<DashboardSummary> summaries) =>

@@ -43,15 +43,15 @@ internal sealed partial class DashboardPages(RendererAssets assets)
         {
             return known.Page;
         }
-        var page = EncodedBody.Create(Build(template, id, cache.Bytes), CompressionLevel.Optimal);
+        var page = EncodedBody.Create(Build(template, cache.Summary.Title, cache.Bytes), CompressionLevel.Optimal);
         _pages[id] = (cache, page);
         return page;
     }
 
     /// <summary>The page's bytes: the template with the title and the escaped cache put in.</summary>
-    public static byte[] Build(string template, string id, byte[] cache)
+    public static byte[] Build(string template, string title, byte[] cache)
     {
-        var title = WebUtility.HtmlEncode(Title(cache) ?? id);
+        title = WebUtility.HtmlEncode(title);
         // Evaluators, not replacement patterns: a '$' in the title must stay a '$', not name a group.
         var html = TitleElement().Replace(template, _ => $"<title>{title} · Pulseboard</title>", 1);
         html = HeadingElement().Replace(html, m => m.Groups[1].Value + title + "</h1>", 1);
@@ -86,19 +86,6 @@ internal sealed partial class DashboardPages(RendererAssets assets)
     {
         var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
         output.Advance(Encoding.UTF8.GetBytes(text, span));
-    }
-
-    private static string? Title(byte[] cache)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(cache);
-            return document.RootElement.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String ? title.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     [GeneratedRegex("<title>[^<]*</title>", RegexOptions.IgnoreCase)]

@@ -4,7 +4,7 @@ namespace Pulseboard.Server.Serving;
 
 /// <summary>
 /// One dashboard in the overview (<c>GET /api/dashboards</c>, and <c>caches/index.json</c> of a static export): what
-/// a list of dashboards shows without loading each cache. Built by <see cref="DashboardOverview.Read"/> from the cache.
+/// a list of dashboards shows without loading each cache. Built by <see cref="DashboardOverview.Read(string, ReadOnlyMemory{byte}, string)"/> from the cache.
 /// </summary>
 /// <param name="Id">The dashboard's id.</param>
 /// <param name="Title">Its title.</param>
