@@ -136,7 +136,7 @@ export function chartView(body, card, kind) {
   };
 
   const view = {
-    update(s, now, fed) {
+    update(s, _now, fed) {
       section = s;
       data = fed ? series(s) : null;
       if (!data) {
@@ -152,7 +152,6 @@ export function chartView(body, card, kind) {
       if (!hovering) showLatest();
       if (plot) plot.setData([data.xs, data.ys]);
       else build();
-      void now;
     },
     rebuild: build,
   };

@@ -14,7 +14,7 @@ sortLink.href = byStatus ? location.pathname : "?sort=status";
 if (byStatus) sortLink.setAttribute("aria-describedby", "status");
 
 /** What a card says, from the overview the server (or the export's index.json) gives and the current time. */
-export function assess(board, now) {
+function assess(board, now) {
   const age = board.lastUpdate ? (now - new Date(board.lastUpdate).getTime()) / 1000 : null;
   const stale = age !== null && board.staleAfter != null && age > board.staleAfter;
   const counts = { down: 0, late: 0, up: 0 };

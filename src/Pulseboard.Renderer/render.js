@@ -110,7 +110,7 @@ const kinds = {
     const known = new Map(); // key → { node: tr, at }
     let columns = "";
     return {
-      update(s, now) {
+      update(s) {
         wrap.setAttribute("aria-label", `${s.title}, ${s.rows.length} ${s.rows.length === 1 ? "row" : "rows"}`);
         if (columns !== JSON.stringify(s.columns)) {
           columns = JSON.stringify(s.columns);
@@ -133,7 +133,6 @@ const kinds = {
         });
         // A column of numbers has its label on the right, over its digits.
         [...head.cells].forEach((th, i) => th.classList.toggle("num", typeof s.rows[0]?.cells[i] === "number"));
-        void now;
       },
     };
   },
