@@ -58,7 +58,8 @@ export function series(s) {
       xs.push(x);
       ys.push(byDay.get(x) ?? 0);
     }
-    return { xs, ys, min: xs[0] - 43200, max: last + 43200, label: day, unit: "days" };
+    // At least a week wide, so one or two days are bars among days, not a day cut into hours.
+    return { xs, ys, min: Math.min(xs[0], last - 6 * 86400) - 43200, max: last + 43200, label: day, unit: "days" };
   }
   if (!s.points.length) return null;
   const zeroWhenEmpty = s.agg === "sum" || s.agg === "count";
@@ -183,7 +184,7 @@ function options(kind, holder, data, hover) {
     },
     tzDate: bars ? ts => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC") : undefined, // a day is a date, not a moment
     axes: [
-      axis,
+      bars ? { ...axis, incrs: [86400, 2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400, 91 * 86400, 365 * 86400] } : axis, // days, never hours
       {
         ...axis,
         size: labelWidth,
