@@ -1,7 +1,7 @@
 namespace Pulseboard.Log;
 
 /// <summary>Helpers over <see cref="IEventLog"/>.</summary>
-public static class EventLogExtensions
+internal static class EventLogExtensions
 {
     /// <summary>
     /// <see cref="IEventLog.AppendDurableAsync"/> when <paramref name="durable"/>, else <see cref="IEventLog.AppendAsync"/>:

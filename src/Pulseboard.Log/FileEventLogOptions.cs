@@ -38,7 +38,7 @@ public sealed class FileEventLogOptions
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>File access; tests inject faults here. Default the real disk.</summary>
-    public ILogStorage Storage { get; init; } = DiskStorage.Instance;
+    internal ILogStorage Storage { get; init; } = DiskStorage.Instance;
 
     /// <summary>Where recovery and retention say what they did. Default none.</summary>
     public ILogger? Logger { get; init; }

@@ -6,7 +6,7 @@ namespace Pulseboard.Log;
 /// Reads a file log that another process (a running server, an <c>emit</c>) may be writing: no lock, complete lines only.
 /// </summary>
 /// <remarks>Thread-safe for <see cref="End"/>; each cursor is for one reader. Waiting polls the files.</remarks>
-public sealed class FileEventLogReader : IEventLogReader, ISegmentSource
+internal sealed class FileEventLogReader : IEventLogReader, ISegmentSource
 {
     private readonly string _directory;
     private readonly ILogStorage _storage;

@@ -7,7 +7,7 @@ namespace Pulseboard.Log;
 /// <c>&lt;name&gt;.pid</c>. The log's writer holds <c>events/writer.lock</c>; a projector holds <c>caches/projector.lock</c>.
 /// </summary>
 /// <remarks>The lock is released by the OS when the process dies, so a crash never leaves a folder locked.</remarks>
-public sealed class FolderLock : IDisposable
+internal sealed class FolderLock : IDisposable
 {
     private readonly FileStream _lock;
     private readonly string _pidPath;

@@ -47,7 +47,7 @@ public sealed class ProjectorOptions
     /// Syncs the folders whose entries the projector makes durable (<c>caches/</c> when created, the renamed checkpoint);
     /// tests count them here. Default the real disk.
     /// </summary>
-    public ILogStorage Storage { get; init; } = DiskStorage.Instance;
+    internal ILogStorage Storage { get; init; } = DiskStorage.Instance;
 
     /// <summary>Where rebuilds, orphans and oversized caches are reported. Default none.</summary>
     public ILogger? Logger { get; init; }

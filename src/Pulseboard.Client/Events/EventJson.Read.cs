@@ -6,7 +6,7 @@ namespace Pulseboard;
 
 /// <summary>Reads and writes events in their JSON wire format, straight from and to UTF-8.</summary>
 /// <remarks>Stateless and thread-safe.</remarks>
-public static partial class EventJson
+internal static partial class EventJson
 {
     private const string FieldList = "dashboard, section, action, content, priority, timestamp, source, id";
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Pulseboard;
 
-public static partial class EventJson
+internal static partial class EventJson
 {
     /// <summary>Writes <paramref name="e"/> as one JSON object in the wire format.</summary>
     public static void Write(Utf8JsonWriter writer, Event e)

@@ -16,7 +16,7 @@ public sealed record EventError(string Field, string Message)
 /// The rules of the event contract (DESIGN.md), checked without regular expressions or allocation when the event is valid.
 /// </summary>
 /// <remarks>The JSON Schema (<see cref="EventSchema"/>) states the same rules; tests hold the two together.</remarks>
-public static class EventRules
+internal static class EventRules
 {
     /// <summary>The slug rule for dashboard and section ids.</summary>
     public const string SlugPattern = "^[a-z0-9][a-z0-9-]{0,62}$";

@@ -5,7 +5,7 @@ namespace Pulseboard;
 /// Usable as a local model's structured-output format, so a model can be constrained to emit valid events.
 /// It states every rule of <see cref="EventRules"/> but the size limit, which JSON Schema cannot express.
 /// </remarks>
-public static class EventSchema
+internal static class EventSchema
 {
     private static readonly Lazy<byte[]> s_utf8 = new(Load);
 

@@ -17,7 +17,7 @@ public enum Priority
 }
 
 /// <summary>The wire names of <see cref="Priority"/>.</summary>
-public static class PriorityNames
+internal static class PriorityNames
 {
     /// <summary>The wire name of a priority: <c>low</c>, <c>normal</c>, <c>high</c> or <c>critical</c>.</summary>
     public static string ToWire(this Priority priority) => priority switch

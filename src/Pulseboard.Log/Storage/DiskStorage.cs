@@ -4,7 +4,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Pulseboard.Log.Storage;
 
 /// <summary>The real disk: positional writes, <c>fsync</c> for files and directories.</summary>
-public sealed partial class DiskStorage : ILogStorage
+internal sealed partial class DiskStorage : ILogStorage
 {
     /// <summary>The one instance.</summary>
     public static DiskStorage Instance { get; } = new();

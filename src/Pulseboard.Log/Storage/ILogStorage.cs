@@ -3,7 +3,7 @@ namespace Pulseboard.Log.Storage;
 /// <summary>
 /// The narrow file access the log uses, so tests can inject the faults they cannot cause for real (a failing disk).
 /// </summary>
-public interface ILogStorage
+internal interface ILogStorage
 {
     /// <summary>The files in <paramref name="directory"/> whose names end with <paramref name="extension"/>, full paths.</summary>
     IReadOnlyList<string> List(string directory, string extension);
@@ -22,7 +22,7 @@ public interface ILogStorage
 }
 
 /// <summary>One file being appended to.</summary>
-public interface ILogFile : IDisposable
+internal interface ILogFile : IDisposable
 {
     /// <summary>The file's length, as this writer knows it.</summary>
     long Length { get; }

@@ -1,7 +1,7 @@
 namespace Pulseboard.Log.Storage;
 
 /// <summary>Durable folder creation on top of <see cref="ILogStorage"/>.</summary>
-public static class LogStorageExtensions
+internal static class LogStorageExtensions
 {
     /// <summary>
     /// Creates <paramref name="directory"/> and its missing parents, and syncs the folder holding each one created, so

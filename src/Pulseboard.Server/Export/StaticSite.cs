@@ -16,7 +16,7 @@ namespace Pulseboard.Server.Export;
 /// cron job that refreshes the site died) even when the data itself simply did not change. Files are replaced
 /// atomically: a host never serves half of one.
 /// </remarks>
-public static class StaticSite
+internal static class StaticSite
 {
     /// <summary>Writes the whole site: pages, assets and caches. Returns the dashboards written.</summary>
     public static IReadOnlyList<string> Write(string rendererDirectory, string dataDirectory, string output, DateTimeOffset now, bool headers)

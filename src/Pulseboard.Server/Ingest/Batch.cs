@@ -6,7 +6,7 @@ namespace Pulseboard.Server.Ingest;
 /// <param name="Index">The event's 0-based index in the body (the line for NDJSON, the element for an array).</param>
 /// <param name="Field">The field, or "" for the whole event.</param>
 /// <param name="Message">What is wrong and how to fix it.</param>
-public sealed record RejectedEvent(int Index, string Field, string Message);
+internal sealed record RejectedEvent(int Index, string Field, string Message);
 
 /// <summary>
 /// Splits a request body into events: one JSON object, a JSON array of them, or NDJSON (one per line), each parsed
@@ -20,7 +20,7 @@ internal static class Batch
     /// <param name="BodyError">Why the body as a whole is unreadable, or null.</param>
     /// <param name="Count">The highest index plus one: the length of a positions answer.</param>
     /// <param name="TooMany">The body holds more events than a request may: a 413, not a 400.</param>
-    public sealed record Parsed(List<(int Index, Event Event)> Events, List<RejectedEvent> Rejected, string? BodyError, int Count = 0, bool TooMany = false);
+    internal sealed record Parsed(List<(int Index, Event Event)> Events, List<RejectedEvent> Rejected, string? BodyError, int Count = 0, bool TooMany = false);
 
     public static Parsed ParseJson(ReadOnlyMemory<byte> body, int maxEvents, int maxEventBytes)
     {

@@ -17,7 +17,7 @@ namespace Pulseboard.Server.Ingest;
 /// <param name="First">The first position stored, 0 when none.</param>
 /// <param name="Last">The last position stored, 0 when none.</param>
 /// <param name="Positions">With <c>?positions=true</c>: each event's position by index (a duplicate's original one), 0 when refused.</param>
-public sealed record IngestResponse(
+internal sealed record IngestResponse(
     int Accepted,
     List<RejectedEvent> Rejected,
     long First,

@@ -18,7 +18,7 @@ namespace Pulseboard.Server.Serving;
 /// <param name="Key">The first <c>stat</c> or <c>counter</c> section, in definition order; null when there is none.</param>
 /// <param name="Heartbeats">Every heartbeat section, with each source's last-seen time: the page derives up, late or down at the moment it shows them.</param>
 /// <param name="Critical">The <c>critical</c> feed items of every feed section, newest first, at most <see cref="DashboardOverview.MaxCritical"/>.</param>
-public sealed record DashboardSummary(
+internal sealed record DashboardSummary(
     string Id,
     string Title,
     string? LastUpdate,
@@ -39,7 +39,7 @@ public sealed record DashboardSummary(
 /// <param name="Value">Its value as the cache has it (a counter's number, a stat's JSON value); null when it has none.</param>
 /// <param name="Text">A stat's text; null for a counter or a stat without one.</param>
 /// <param name="Updated">When the newest event applied to it happened; null before any.</param>
-public sealed record DashboardKey(string Section, string Title, string Kind, JsonElement? Value, string? Text, string? Updated);
+internal sealed record DashboardKey(string Section, string Title, string Kind, JsonElement? Value, string? Text, string? Updated);
 
 /// <summary>One heartbeat section in the overview.</summary>
 /// <param name="Section">The section's id.</param>
@@ -47,15 +47,15 @@ public sealed record DashboardKey(string Section, string Title, string Kind, Jso
 /// <param name="Every">The interval each source promises, in seconds.</param>
 /// <param name="Grace">The slack before a source counts as late, in seconds.</param>
 /// <param name="Sources">Each source's key and last-seen time.</param>
-public sealed record HeartbeatSummary(string Section, string Title, long Every, long Grace, IReadOnlyList<HeartbeatSeen> Sources);
+internal sealed record HeartbeatSummary(string Section, string Title, long Every, long Grace, IReadOnlyList<HeartbeatSeen> Sources);
 
 /// <summary>A heartbeat source and when it was last seen.</summary>
 /// <param name="Key">The source's key.</param>
 /// <param name="Last">When it was last seen (RFC 3339).</param>
-public sealed record HeartbeatSeen(string Key, string Last);
+internal sealed record HeartbeatSeen(string Key, string Last);
 
 /// <summary>A <c>critical</c> feed item.</summary>
 /// <param name="Section">The feed section it is in.</param>
 /// <param name="Text">The item's text.</param>
 /// <param name="At">When its event happened (RFC 3339).</param>
-public sealed record CriticalItem(string Section, string Text, string At);
+internal sealed record CriticalItem(string Section, string Text, string At);

@@ -9,7 +9,7 @@ namespace Pulseboard.Server.Serving;
 /// <param name="Status"><c>ok</c>.</param>
 /// <param name="LogEnd">The last seq the log acknowledged.</param>
 /// <param name="Dashboards">Caches being served.</param>
-public sealed record HealthResponse(string Status, long LogEnd, int Dashboards);
+internal sealed record HealthResponse(string Status, long LogEnd, int Dashboards);
 
 /// <summary><c>/healthz</c> and <c>/schema/event.json</c>.</summary>
 internal static class MetaEndpoints
