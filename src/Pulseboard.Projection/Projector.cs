@@ -306,7 +306,7 @@ public sealed class Projector : IDisposable
             }
             var bytes = cache.Serialize(now);
             var path = CacheFiles.PathOf(_cacheDirectory, cache.Definition.Id);
-            CacheFiles.WriteAtomically(path, bytes, fsync: false);
+            AtomicFile.Write(path, bytes, fsync: false);
             _writtenSinceCheckpoint.Add(path);
             cache.Dirty = false;
             written++;
@@ -390,7 +390,7 @@ public sealed class Projector : IDisposable
     /// <summary>Replaces a file atomically and, with <see cref="ProjectorOptions.FsyncCaches"/>, durably: the rename is on disk once the folder is.</summary>
     private void WriteDurably(string path, ReadOnlySpan<byte> bytes)
     {
-        CacheFiles.WriteAtomically(path, bytes, _options.FsyncCaches);
+        AtomicFile.Write(path, bytes, _options.FsyncCaches);
         if (_options.FsyncCaches)
         {
             _options.Storage.SyncDirectory(_cacheDirectory);

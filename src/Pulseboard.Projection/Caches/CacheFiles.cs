@@ -25,20 +25,4 @@ public static class CacheFiles
         System.IO.Directory.Exists(cacheDirectory)
             ? System.IO.Directory.GetFiles(cacheDirectory, "*.json").Select(p => Path.GetFileNameWithoutExtension(p)).Where(id => EventRules.IsSlug(id)).Order(StringComparer.Ordinal)
             : [];
-
-    /// <summary>
-    /// Replaces <paramref name="path"/> with <paramref name="bytes"/> atomically: a temp file beside it, flushed
-    /// (and fsynced when <paramref name="fsync"/>), then renamed over it. A reader sees the old file or the new one,
-    /// never a part.
-    /// </summary>
-    public static void WriteAtomically(string path, ReadOnlySpan<byte> bytes, bool fsync)
-    {
-        var temp = path + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1))
-        {
-            file.Write(bytes);
-            file.Flush(flushToDisk: fsync);
-        }
-        File.Move(temp, path, overwrite: true);
-    }
 }

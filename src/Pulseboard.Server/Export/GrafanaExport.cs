@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Pulseboard.Log.Storage;
 using Pulseboard.Projection.Caches;
 using Pulseboard.Projection.Definitions;
 using Pulseboard.Projection.Sections;
@@ -27,7 +28,7 @@ internal static class GrafanaExport
         foreach (var definition in definitions)
         {
             var path = Path.Combine(folder, definition.Id + ".json");
-            CacheFiles.WriteAtomically(path, Encoding.UTF8.GetBytes(Dashboard(definition, pulseboardUrl).ToJsonString(new() { WriteIndented = true })), fsync: false);
+            AtomicFile.Write(path, Encoding.UTF8.GetBytes(Dashboard(definition, pulseboardUrl).ToJsonString(new() { WriteIndented = true })), fsync: false);
             written.Add(path);
         }
         var provisioning = Path.Combine(output, "provisioning");

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Pulseboard.Log.Storage;
 using Pulseboard.Projection.Caches;
 using Pulseboard.Server.Serving;
 
@@ -30,17 +31,17 @@ internal static class StaticSite
             }
             var target = Path.Combine(output, "assets", asset);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            CacheFiles.WriteAtomically(target, File.ReadAllBytes(source), fsync: false);
+            AtomicFile.Write(target, File.ReadAllBytes(source), fsync: false);
         }
         var ids = RefreshCaches(dataDirectory, output, now);
-        CacheFiles.WriteAtomically(Path.Combine(output, "index.html"), Page(rendererDirectory, RendererFiles.IndexPage, null), fsync: false);
+        AtomicFile.Write(Path.Combine(output, "index.html"), Page(rendererDirectory, RendererFiles.IndexPage, null), fsync: false);
         foreach (var id in ids)
         {
-            CacheFiles.WriteAtomically(Path.Combine(output, id + ".html"), Page(rendererDirectory, RendererFiles.DashboardPage, id), fsync: false);
+            AtomicFile.Write(Path.Combine(output, id + ".html"), Page(rendererDirectory, RendererFiles.DashboardPage, id), fsync: false);
         }
         if (headers)
         {
-            CacheFiles.WriteAtomically(Path.Combine(output, "_headers"), Encoding.UTF8.GetBytes($"""
+            AtomicFile.Write(Path.Combine(output, "_headers"), Encoding.UTF8.GetBytes($"""
                 /caches/*
                   Cache-Control: no-cache
                 /assets/*
@@ -70,12 +71,12 @@ internal static class StaticSite
             }
             cache["generated"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
             var bytes = Encoding.UTF8.GetBytes(cache.ToJsonString());
-            CacheFiles.WriteAtomically(CacheFiles.PathOf(target, id), bytes, fsync: false);
+            AtomicFile.Write(CacheFiles.PathOf(target, id), bytes, fsync: false);
             index.Add(Serving.DashboardOverview.Read(id, bytes, $"caches/{id}.json")); // the server's overview, from the copy
 
             ids.Add(id);
         }
-        CacheFiles.WriteAtomically(Path.Combine(target, "index.json"),
+        AtomicFile.Write(Path.Combine(target, "index.json"),
             JsonSerializer.SerializeToUtf8Bytes(Serving.DashboardOverview.Sort(index), ServerJsonContext.Default.IReadOnlyListDashboardSummary), fsync: false);
         return ids;
     }

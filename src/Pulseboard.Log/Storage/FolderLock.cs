@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Pulseboard.Log;
+namespace Pulseboard.Log.Storage;
 
 /// <summary>
 /// One process at a time in a folder's role: an OS file lock on <c>&lt;name&gt;.lock</c>, with the owner's pid in
