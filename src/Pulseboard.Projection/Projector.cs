@@ -17,6 +17,12 @@ public readonly record struct CycleResult(long Events, long Applied, int CachesW
 {
     /// <summary>How long the cycle took (zero for a cycle that found nothing to do).</summary>
     public TimeSpan Duration { get; init; }
+
+    /// <summary>
+    /// The caches this cycle wrote, by dashboard id, with the bytes written: handed to the server, which serves them
+    /// without reading the files back.
+    /// </summary>
+    internal IReadOnlyList<KeyValuePair<string, byte[]>> Written { get; init; } = [];
 }
 
 /// <summary>
@@ -172,7 +178,7 @@ public sealed class Projector : IDisposable
         var written = WriteCaches();
         _position = _caches.Min(c => c.Next) - 1;
         SaveCheckpointIfDue();
-        var result = new CycleResult(events, applied, written, _position) { Duration = System.Diagnostics.Stopwatch.GetElapsedTime(started) };
+        var result = new CycleResult(events, applied, written.Count, _position) { Duration = System.Diagnostics.Stopwatch.GetElapsedTime(started), Written = written };
         _options.OnCycle?.Invoke(result);
         return result;
     }
@@ -294,9 +300,9 @@ public sealed class Projector : IDisposable
         }
     }
 
-    private int WriteCaches()
+    private List<KeyValuePair<string, byte[]>> WriteCaches()
     {
-        var written = 0;
+        var written = new List<KeyValuePair<string, byte[]>>();
         var now = _options.TimeProvider.GetUtcNow();
         foreach (var cache in _caches)
         {
@@ -309,7 +315,7 @@ public sealed class Projector : IDisposable
             AtomicFile.Write(path, bytes, fsync: false);
             _writtenSinceCheckpoint.Add(path);
             cache.Dirty = false;
-            written++;
+            written.Add(new(cache.Definition.Id, bytes));
             if (bytes.Length > _options.CacheBudgetBytes && _warnedOverBudget.Add(cache.Definition.Id))
             {
                 _options.Logger?.OverBudget(cache.Definition.Id, bytes.Length, _options.CacheBudgetBytes);

@@ -7,8 +7,8 @@ using Pulseboard.Server.Serving;
 namespace Pulseboard.Server.Hosting;
 
 /// <summary>
-/// The continuous projector inside the server: woken by appends, debounced, and after every cycle the served caches
-/// are reloaded. Idle, it sleeps until the next append (or the checkpoint falls due) on <paramref name="time"/>.
+/// The continuous projector inside the server: woken by appends, debounced, and after every cycle the caches it wrote
+/// are handed to the <see cref="CacheStore"/> as bytes. Idle, it sleeps until the next append (or the checkpoint falls due) on <paramref name="time"/>.
 /// </summary>
 internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerOptions options, ProjectorStatus status, Metrics.ServerMetrics metrics, ILoggerFactory loggers, TimeProvider time) : BackgroundService
 {
@@ -25,14 +25,12 @@ internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerO
             TimeProvider = _time,
             OnCycle = cycle =>
             {
-                if (cycle.CachesWritten > 0)
-                {
-                    caches.Refresh();
-                }
+                caches.Accept(cycle.Written);
                 metrics.CycleSeconds.Record(cycle.Duration.TotalSeconds);
-                status.Ran(cycle.Position); // after the refresh: a lag of 0 means the served caches hold it
+                status.Ran(cycle.Position); // after the hand-over: a lag of 0 means the served caches hold it
             },
         }, log);
+        caches.Refresh(); // what opening wrote (a cache marked orphaned), before the first cycle hands over the rest
         await Task.Yield();
         var logger = loggers.CreateLogger("Pulseboard.Projector");
         var wait = TimeSpan.FromMilliseconds(250);

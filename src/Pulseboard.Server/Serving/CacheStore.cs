@@ -23,7 +23,8 @@ internal sealed record ServedCache(byte[] Bytes, string ETag, DateTime Written, 
 }
 
 /// <summary>
-/// The caches in memory, reloaded from <c>caches/&lt;id&gt;.json</c> after each projector cycle, so a request costs
+/// The caches in memory: loaded from <c>caches/&lt;id&gt;.json</c> at start, then taken from the projector as it writes
+/// them (<see cref="Accept"/>), so a request costs
 /// no file access and a <c>304</c> no serialization. Thread-safe: a refresh publishes every cache it reloaded and the
 /// overview at once, so a reader never sees a cache newer than the list of dashboards, or the other way round.
 /// </summary>
@@ -104,6 +105,28 @@ internal sealed class CacheStore(ServerOptions options)
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// Serves the caches a projector cycle of this server just wrote, from the bytes it hands over: no file is read
+    /// back. Each is parsed once here, for its position, overview line and /metrics numbers.
+    /// </summary>
+    public void Accept(IReadOnlyList<KeyValuePair<string, byte[]>> written)
+    {
+        if (written.Count == 0)
+        {
+            return;
+        }
+        lock (_refreshing)
+        {
+            var caches = new Dictionary<string, ServedCache>(_snapshot.Caches, StringComparer.Ordinal);
+            foreach (var (id, bytes) in written)
+            {
+                // No write time: were the file ever rewritten by another process, Refresh compares it by its bytes.
+                caches[id] = Serve(id, bytes, DateTime.MinValue) with { Racy = true };
+            }
+            Publish(caches, [.. written.Select(w => w.Key)]);
+        }
+    }
+
     /// <summary>Reloads every cache file whose write time moved.</summary>
     public void Refresh()
     {
@@ -136,14 +159,19 @@ internal sealed class CacheStore(ServerOptions options)
                 continue; // replaced while we looked: the next refresh takes the new one
             }
             var racy = DateTime.UtcNow - written < s_racyWindow; // the file system's clock, not the server's TimeProvider: mtimes are wall time
-            if (known is not null && known.Written == written && known.Bytes.AsSpan().SequenceEqual(bytes))
+            if (known is not null && known.Bytes.AsSpan().SequenceEqual(bytes))
             {
-                caches[id] = known with { Racy = racy };
+                caches[id] = known with { Written = written, Racy = racy }; // racily clean, or handed over by the projector
                 continue;
             }
             caches[id] = Serve(id, bytes, written) with { Racy = racy };
             changed.Add(id);
         }
+        Publish(caches, changed);
+    }
+
+    private void Publish(Dictionary<string, ServedCache> caches, List<string> changed)
+    {
         _snapshot = new Snapshot(caches, changed.Count > 0 ? DashboardOverview.Sort(caches.Values.Select(c => c.Summary)) : _snapshot.Overview);
         foreach (var id in changed)
         {

@@ -30,17 +30,7 @@ public sealed class InlinePageTests(BrowserFixture browser) : IAsyncLifetime
         using var response = await _server.Http.PostAsync("/api/events", new StringContent(json, Encoding.UTF8, "application/json"));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var last = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["last"]!.GetValue<long>();
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            // The cache may not exist before the projector's first cycle: a 404 is "not yet".
-            using var cache = await _server.Http.GetAsync("/api/dashboards/costs", bound.Token);
-            if (cache.IsSuccessStatusCode && JsonNode.Parse(await cache.Content.ReadAsStringAsync(bound.Token))!["position"]!.GetValue<long>() >= last)
-            {
-                break;
-            }
-            await Task.Yield();
-        }
+        await _server.ProjectedAsync(last);
         return last;
     }
 

@@ -81,12 +81,7 @@ internal sealed class PageHarness : IAsyncDisposable
             DashboardsDirectory = harness._dashboards.Path,
         });
         // Until the projector's first cycle a dashboard has no cache, and its page is a 404: wait for all of them.
-        var count = Directory.GetFiles(harness._dashboards.Path, "*.yaml").Length;
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (System.Text.Json.JsonDocument.Parse(await harness.Http.GetStringAsync("/api/dashboards", bound.Token)).RootElement.GetArrayLength() < count)
-        {
-            await Task.Yield();
-        }
+        await harness._server.ProjectedAsync(0);
         return harness;
     }
 
@@ -97,11 +92,7 @@ internal sealed class PageHarness : IAsyncDisposable
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);
         var end = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("last").GetInt64();
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!(await Http.GetStringAsync("/api/dashboards", bound.Token)).Contains($"\"position\":{end}", StringComparison.Ordinal))
-        {
-            await Task.Yield();
-        }
+        await _server.ProjectedAsync(end);
     }
 
     /// <summary>A new page (in a fresh context: light or dark, any size) at <paramref name="path"/>.</summary>

@@ -29,13 +29,7 @@ public sealed class ReadmeScreenshotTests(BrowserFixture browser)
         }
         await using var server = await TestServer.StartAsync(TestServer.Options(data.Path));
         // The projector's first cycles replay the whole log: until then a page would be the 404 of a dashboard with no cache.
-        using (var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-        {
-            while (!(await server.Http.GetStringAsync("/api/dashboards", bound.Token)).Contains($"\"position\":{end},", StringComparison.Ordinal))
-            {
-                await Task.Yield();
-            }
-        }
+        await server.ProjectedAsync(end, TimeSpan.FromSeconds(60));
         await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, Locale = "en-US", TimezoneId = "UTC",

@@ -62,7 +62,8 @@ public sealed partial class ProjectorTests : IDisposable
         using (var projector = Open(log))
         {
             var cycle = projector.RunOnce(log);
-            Assert.Equal(new CycleResult(2, 2, 9, 2), cycle with { Duration = default });
+            Assert.Equal((2L, 2L, 9, 2L), (cycle.Events, cycle.Applied, cycle.CachesWritten, cycle.Position));
+            Assert.Equal(9, cycle.Written.Count);
         }
         var caches = Caches();
         Assert.Equal(9, caches.Count);
@@ -170,7 +171,8 @@ public sealed partial class ProjectorTests : IDisposable
         await using var log = await LogWithAsync(100);
         using var projector = Open(log);
         projector.RunOnce(log);
-        Assert.Equal(new CycleResult(0, 0, 0, 100), projector.RunOnce(log));
+        var idle = projector.RunOnce(log);
+        Assert.Equal((0L, 0L, 0, 100L), (idle.Events, idle.Applied, idle.CachesWritten, idle.Position));
         await log.AppendAsync([SampleTraffic.Make(4)]); // a heartbeat: fleet and command-center change, nothing else
         var cycle = projector.RunOnce(log);
         Assert.Equal((1L, 1L, 2, 101L), (cycle.Events, cycle.Applied, cycle.CachesWritten, cycle.Position));

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Pulseboard.Server;
@@ -53,14 +54,8 @@ public sealed class MetricsTests : IAsyncLifetime
             """;
         var response = await _http.PostAsync("/api/events", new StringContent(events, Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        string metrics;
-        do
-        {
-            await Task.Yield();
-            metrics = await _http.GetStringAsync("/metrics", bound.Token);
-        }
-        while (!metrics.Contains("pulseboard_heartbeat_last_seen_timestamp_seconds{", StringComparison.Ordinal));
+        await _server.ProjectedAsync(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("last").GetInt64());
+        var metrics = await _http.GetStringAsync("/metrics");
         Assert.Contains("pulseboard_events_appended_total{dashboard=\"costs\"} 1\n", metrics, StringComparison.Ordinal);
         Assert.Contains("pulseboard_events_rejected_total{reason=\"dashboard\"} 1\n", metrics, StringComparison.Ordinal);
         Assert.Contains("pulseboard_section_value{dashboard=\"costs\",section=\"spend-total\",kind=\"counter\"} 12.5\n", metrics, StringComparison.Ordinal);

@@ -56,17 +56,10 @@ public sealed partial class PageServingTests : IAsyncLifetime
         using var response = await _http.PostAsync("/api/events", new StringContent(body, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var seq = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["last"]!.GetValue<long>();
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            using var cache = await _http.GetAsync("/api/dashboards/costs", bound.Token);
-            var text = await cache.Content.ReadAsStringAsync(bound.Token);
-            if (cache.IsSuccessStatusCode && JsonNode.Parse(text)!["position"]!.GetValue<long>() >= seq)
-            {
-                return text;
-            }
-            await Task.Yield();
-        }
+        await _server.ProjectedAsync(seq);
+        using var cache = await _http.GetAsync("/api/dashboards/costs");
+        Assert.True(cache.IsSuccessStatusCode);
+        return await cache.Content.ReadAsStringAsync();
     }
 
     private async Task<HttpResponseMessage> GetAsync(string path, string? acceptEncoding = null, string? ifNoneMatch = null, HttpMethod? method = null)

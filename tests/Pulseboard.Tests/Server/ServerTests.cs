@@ -47,20 +47,10 @@ public sealed class ServerTests : IAsyncLifetime
     /// <summary>Waits, with a bound, until the cache of <paramref name="id"/> holds <paramref name="position"/>.</summary>
     private async Task<JsonElement> CacheAtAsync(string id, long position)
     {
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var response = await _http.GetAsync($"/api/dashboards/{id}", bound.Token);
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                var cache = await JsonAsync(response);
-                if (cache.GetProperty("position").GetInt64() >= position)
-                {
-                    return cache;
-                }
-            }
-            await Task.Yield();
-        }
+        await _server.ProjectedAsync(position);
+        var response = await _http.GetAsync($"/api/dashboards/{id}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await JsonAsync(response);
     }
 
     private const string Alert = """{"dashboard":"costs","section":"alerts","action":"budget_exceeded","priority":"critical","content":{"category":"cloud","current":1250,"limit":1000}}""";
