@@ -12,7 +12,7 @@ public static partial class DefinitionLoader
     /// for a heading other than the path's last segment; both kinds may be mixed. <paramref name="problems"/> says
     /// whether an entry was wrong (reported already), so the list is not also called missing.
     /// </summary>
-    private static List<TableColumn> ReadColumns(Reader reader, YamlMappingNode node, string field, out bool problems)
+    internal static List<TableColumn> ReadColumns(Reader reader, YamlMappingNode node, string field, out bool problems)
     {
         var before = reader.Count;
         var columns = new List<TableColumn>();

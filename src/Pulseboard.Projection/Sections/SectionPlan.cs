@@ -33,8 +33,11 @@ public abstract class SectionPlan
     /// </summary>
     public string FromText { get; private init; } = "";
 
-    /// <summary>The kind's name as written in a cache: <c>stat</c>, <c>counter</c>, ….</summary>
+    /// <summary>The kind's name as written in a cache: <c>stat</c>, <c>counter</c>, … (<see cref="ISectionKind.Name"/>).</summary>
     public abstract string Kind { get; }
+
+    /// <summary>What the section becomes on a Grafana dashboard; a note (text, not a number) unless its kind says otherwise.</summary>
+    internal virtual SectionPanel Panel => new(PanelShape.Note);
 
     /// <summary>Whether <paramref name="e"/> feeds this section.</summary>
     public bool Takes(ProjectedEvent e)
