@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Pulseboard.Projection.Definitions;
 
-public static partial class DefinitionLoader
+internal static partial class DefinitionLoader
 {
     private static readonly string[] s_columnKeys = ["path", "label"];
 

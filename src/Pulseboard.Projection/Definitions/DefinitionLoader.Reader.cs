@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Pulseboard.Projection.Definitions;
 
-public static partial class DefinitionLoader
+internal static partial class DefinitionLoader
 {
     /// <summary>Reads typed fields from YAML nodes, recording each problem with its line and field.</summary>
     internal sealed class Reader(string file, List<DefinitionError> errors)

@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Pulseboard.Projection.Definitions;
 
-public static partial class DefinitionLoader
+internal static partial class DefinitionLoader
 {
     /// <summary>
     /// Reads one section: its kind (looked up in <see cref="SectionKinds"/>; a kind not there is an error naming the

@@ -6,13 +6,13 @@ using YamlDotNet.RepresentationModel;
 namespace Pulseboard.Projection.Definitions;
 
 /// <summary>The definitions found in a folder, and every problem in every file.</summary>
-public sealed record DefinitionSet(IReadOnlyList<DashboardDefinition> Dashboards, IReadOnlyList<DefinitionError> Errors);
+internal sealed record DefinitionSet(IReadOnlyList<DashboardDefinition> Dashboards, IReadOnlyList<DefinitionError> Errors);
 
 /// <summary>
 /// Reads <c>dashboards/&lt;id&gt;.yaml</c> files into plans, reporting every problem at once with its file, line and
 /// field, and what to write instead.
 /// </summary>
-public static partial class DefinitionLoader
+internal static partial class DefinitionLoader
 {
     private static readonly string[] s_topKeys = ["title", "order", "refresh", "stale_after", "sections"];
     private static readonly string[] s_matcherKeys = ["dashboard", "section", "action", "source", "priority"];

@@ -5,7 +5,7 @@ using Pulseboard.Projection.Definitions;
 namespace Pulseboard.Projection.Sections;
 
 /// <summary>What a heartbeat source's last-seen time says, at a given moment.</summary>
-public enum HeartbeatStatus
+internal enum HeartbeatStatus
 {
     /// <summary>Seen within <c>every + grace</c>.</summary>
     Up,

@@ -4,7 +4,7 @@ using Pulseboard.Projection.Definitions;
 namespace Pulseboard.Projection.Sections;
 
 /// <summary>How a <see cref="TimeseriesSection"/> folds the values falling into one bucket.</summary>
-public enum Aggregate
+internal enum Aggregate
 {
     /// <summary>The last value applied.</summary>
     Last,

@@ -13,7 +13,7 @@ namespace Pulseboard.Server.Export;
 /// feeds and tables as a note linking to the Pulseboard page), plus the
 /// provisioning files for the folder and a Prometheus datasource. The queries name only series <c>/metrics</c> serves.
 /// </summary>
-public static class GrafanaExport
+internal static class GrafanaExport
 {
     /// <summary>The schema version written; Grafana 10 and 11 read it.</summary>
     public const int SchemaVersion = 39;
