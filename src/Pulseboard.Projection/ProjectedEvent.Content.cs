@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Pulseboard.Projection;
 
-public sealed partial class ProjectedEvent
+internal sealed partial class ProjectedEvent
 {
     private int[]? _properties; // per top-level property of the content: name start, name end, value start, value end
     private int _propertyCount = -1; // -1: not indexed (not an object, or a name with escapes): paths walk the bytes
@@ -91,7 +91,7 @@ public sealed partial class ProjectedEvent
     }
 }
 
-public sealed partial class ProjectedEvent
+internal sealed partial class ProjectedEvent
 {
     private byte[]? _ownedContent;
 

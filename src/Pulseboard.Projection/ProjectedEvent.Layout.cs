@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Pulseboard.Projection;
 
-public sealed partial class ProjectedEvent
+internal sealed partial class ProjectedEvent
 {
     /// <summary>
     /// Reads a line written in the log's own layout (<c>LogLine.Copy</c>: <c>{"seq":N,"received":"…"[,"id":"…"],

@@ -13,7 +13,7 @@ namespace Pulseboard.Projection;
 /// receipt time, only the last one a cache applied does); and the content's top-level properties are found in the
 /// same pass, so a section's <c>content.x</c> is a lookup, not another walk of the content.
 /// </remarks>
-public sealed partial class ProjectedEvent
+internal sealed partial class ProjectedEvent
 {
     private ReadOnlyMemory<byte> _line;
     private ReadOnlyMemory<byte> _content;

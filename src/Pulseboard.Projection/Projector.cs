@@ -65,7 +65,7 @@ public sealed class Projector : IDisposable
     }
 
     /// <summary>The definitions loaded, with every problem found in them.</summary>
-    public DefinitionSet Definitions { get; }
+    internal DefinitionSet Definitions { get; }
 
     /// <summary>The last seq processed for every dashboard, as last saved in the checkpoint.</summary>
     public long Checkpoint => _checkpoint;

@@ -4,7 +4,7 @@ namespace Pulseboard.Projection.Caches;
 /// The cache folder, <c>&lt;data&gt;/caches/</c>: <c>&lt;id&gt;.json</c> per dashboard, written atomically, and the
 /// projector's checkpoint <c>_projector.json</c> (no slug starts with an underscore).
 /// </summary>
-public static class CacheFiles
+internal static class CacheFiles
 {
     /// <summary>The folder for a data folder.</summary>
     public static string Directory(string dataDirectory) => Path.Combine(Path.GetFullPath(dataDirectory), "caches");

@@ -3,7 +3,7 @@ using Pulseboard.Projection.Sections;
 namespace Pulseboard.Projection.Definitions;
 
 /// <summary>A dashboard definition (<c>dashboards/&lt;id&gt;.yaml</c>) compiled into an immutable plan.</summary>
-public sealed class DashboardDefinition
+internal sealed class DashboardDefinition
 {
     /// <summary>The dashboard's id: its file name.</summary>
     public required string Id { get; init; }
@@ -38,7 +38,7 @@ public sealed class DashboardDefinition
 /// <param name="Line">The 1-based line, 0 when the problem is the file as a whole.</param>
 /// <param name="Field">The field's path, <c>sections.spend.agg</c>.</param>
 /// <param name="Message">What is wrong and how to fix it.</param>
-public sealed record DefinitionError(string File, int Line, string Field, string Message)
+internal sealed record DefinitionError(string File, int Line, string Field, string Message)
 {
     /// <summary><c>costs.yaml:14 sections.spend.agg: "median" is not one of last, sum, avg, min, max, count</c>.</summary>
     public override string ToString() =>

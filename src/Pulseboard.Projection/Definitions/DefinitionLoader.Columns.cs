@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Pulseboard.Projection.Definitions;
 
-public static partial class DefinitionLoader
+internal static partial class DefinitionLoader
 {
     private static readonly string[] s_columnKeys = ["path", "label"];
 
@@ -12,7 +12,7 @@ public static partial class DefinitionLoader
     /// for a heading other than the path's last segment; both kinds may be mixed. <paramref name="problems"/> says
     /// whether an entry was wrong (reported already), so the list is not also called missing.
     /// </summary>
-    private static List<TableColumn> ReadColumns(Reader reader, YamlMappingNode node, string field, out bool problems)
+    internal static List<TableColumn> ReadColumns(Reader reader, YamlMappingNode node, string field, out bool problems)
     {
         var before = reader.Count;
         var columns = new List<TableColumn>();

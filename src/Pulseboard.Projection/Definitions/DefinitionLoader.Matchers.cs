@@ -2,7 +2,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Pulseboard.Projection.Definitions;
 
-public static partial class DefinitionLoader
+internal static partial class DefinitionLoader
 {
     /// <summary>
     /// Reads <c>from:</c>, a list of matchers (or one). Without it, a section takes the events addressed to its own

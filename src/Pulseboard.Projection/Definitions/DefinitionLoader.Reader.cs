@@ -3,10 +3,10 @@ using YamlDotNet.RepresentationModel;
 
 namespace Pulseboard.Projection.Definitions;
 
-public static partial class DefinitionLoader
+internal static partial class DefinitionLoader
 {
     /// <summary>Reads typed fields from YAML nodes, recording each problem with its line and field.</summary>
-    private sealed class Reader(string file, List<DefinitionError> errors)
+    internal sealed class Reader(string file, List<DefinitionError> errors)
     {
         /// <summary>How many problems were recorded so far, in every file read into the same list.</summary>
         public int Count => errors.Count;

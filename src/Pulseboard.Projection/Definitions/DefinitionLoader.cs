@@ -6,27 +6,16 @@ using YamlDotNet.RepresentationModel;
 namespace Pulseboard.Projection.Definitions;
 
 /// <summary>The definitions found in a folder, and every problem in every file.</summary>
-public sealed record DefinitionSet(IReadOnlyList<DashboardDefinition> Dashboards, IReadOnlyList<DefinitionError> Errors);
+internal sealed record DefinitionSet(IReadOnlyList<DashboardDefinition> Dashboards, IReadOnlyList<DefinitionError> Errors);
 
 /// <summary>
 /// Reads <c>dashboards/&lt;id&gt;.yaml</c> files into plans, reporting every problem at once with its file, line and
 /// field, and what to write instead.
 /// </summary>
-public static partial class DefinitionLoader
+internal static partial class DefinitionLoader
 {
     private static readonly string[] s_topKeys = ["title", "order", "refresh", "stale_after", "sections"];
     private static readonly string[] s_matcherKeys = ["dashboard", "section", "action", "source", "priority"];
-
-    private static readonly Dictionary<string, string[]> s_kindKeys = new(StringComparer.Ordinal)
-    {
-        ["stat"] = ["value", "text"],
-        ["counter"] = ["value"],
-        ["feed"] = ["max", "key", "remove_on", "text"],
-        ["table"] = ["key", "columns", "max", "remove_on"],
-        ["timeseries"] = ["value", "bucket", "window", "agg"],
-        ["daily"] = ["value", "days", "timezone"],
-        ["heartbeat"] = ["every", "grace", "key", "text", "max_sources"],
-    };
 
     /// <summary>Loads every <c>*.yaml</c> in <paramref name="directory"/>; an absent folder holds no dashboards.</summary>
     public static DefinitionSet LoadDirectory(string directory)

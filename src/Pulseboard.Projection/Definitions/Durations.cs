@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Pulseboard.Projection.Definitions;
 
 /// <summary>Durations as definitions write them: a whole number and a unit, <c>500ms</c>, <c>30s</c>, <c>15m</c>, <c>1h</c>, <c>7d</c>.</summary>
-public static class Durations
+internal static class Durations
 {
     /// <summary>Parses a duration; false for anything else.</summary>
     public static bool TryParse(string text, out TimeSpan value)

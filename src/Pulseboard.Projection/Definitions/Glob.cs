@@ -1,7 +1,7 @@
 namespace Pulseboard.Projection.Definitions;
 
 /// <summary>A glob over ids and names: <c>*</c> any run of characters, <c>?</c> one; everything else literal.</summary>
-public sealed class Glob
+internal sealed class Glob
 {
     private readonly string _pattern;
     private readonly bool _any;

@@ -4,7 +4,7 @@ namespace Pulseboard.Projection.Definitions;
 /// One <c>from:</c> entry: which events feed a section. Globs on dashboard, section, action and source; a priority
 /// means "at least". An absent field matches anything (dashboard defaults to the definition's own id).
 /// </summary>
-public sealed class Matcher(Glob dashboard, Glob? section, Glob? action, Glob? source, Priority? priority)
+internal sealed class Matcher(Glob dashboard, Glob? section, Glob? action, Glob? source, Priority? priority)
 {
     /// <summary>The dashboard glob.</summary>
     public Glob Dashboard { get; } = dashboard;

@@ -3,7 +3,7 @@ using System.Text;
 namespace Pulseboard.Projection.Definitions;
 
 /// <summary>A text template: literal text with paths in braces, <c>"{content.count} total, {content.new} new"</c>; <c>{{</c> and <c>}}</c> are literal braces.</summary>
-public sealed class Template
+internal sealed class Template
 {
     private readonly (string? Literal, ValuePath? Path)[] _parts;
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Pulseboard.Projection.Definitions;
 
 // The per-event paths of issue 11: text, keys and owned copies without the intermediate strings and arrays.
-public readonly partial struct Value
+internal readonly partial struct Value
 {
     /// <summary>The characters between a JSON string's quotes when it has no escape: its UTF-8 text as it is.</summary>
     private bool IsPlainString(out ReadOnlySpan<byte> utf8)

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Pulseboard.Projection.Definitions;
 
-public readonly partial struct Value
+internal readonly partial struct Value
 {
     /// <summary>The longest a value is shown in <see cref="ToReadableText"/>, "…" included.</summary>
     internal const int MaxReadableValue = 80;

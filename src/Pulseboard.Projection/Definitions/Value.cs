@@ -9,7 +9,7 @@ namespace Pulseboard.Projection.Definitions;
 /// A value read from an event: text, a number, or a JSON value as the bytes the agent sent (read without building a
 /// document); or missing.
 /// </summary>
-public readonly partial struct Value
+internal readonly partial struct Value
 {
     private readonly string? _text;
     private readonly ReadOnlyMemory<byte> _json;

@@ -7,7 +7,7 @@ namespace Pulseboard.Projection.Definitions;
 /// A path to a value of an event: <c>content</c>, <c>content.x.y</c> (a number segment indexes an array),
 /// or one of <c>dashboard, section, action, source, priority, timestamp, id, seq</c>.
 /// </summary>
-public sealed class ValuePath
+internal sealed class ValuePath
 {
     /// <summary>The event fields a path may start with.</summary>
     public static IReadOnlyList<string> Roots { get; } = ["content", "dashboard", "section", "action", "source", "priority", "timestamp", "id", "seq"];

@@ -1,18 +1,44 @@
 using System.Text.Json;
+using Pulseboard.Projection.Caches;
 using Pulseboard.Projection.Definitions;
 
 namespace Pulseboard.Projection.Sections;
 
 /// <summary>
 /// <c>counter</c>: a running sum of a value, or a count of events without one. Cache: <c>{"value": n, "count": n}</c>.
+/// Both are <c>/metrics</c> numbers; the dashboard's first stat or counter is its key figure in the overview.
 /// </summary>
-public sealed class CounterSection : SectionPlan
+internal sealed class CounterSection : SectionPlan, ISectionKind
 {
     /// <summary>The value summed; null counts events.</summary>
     public ValuePath? Value { get; init; }
 
     /// <inheritdoc/>
-    public override string Kind => "counter";
+    public static string Name => "counter";
+
+    /// <inheritdoc/>
+    public static IReadOnlyList<string> Keys { get; } = ["value"];
+
+    /// <inheritdoc/>
+    public override string Kind => Name;
+
+    /// <inheritdoc/>
+    internal override SectionPanel Panel => new(PanelShape.Number);
+
+    /// <summary>Reads <c>value</c>, the path summed; without it, events are counted.</summary>
+    public static SectionPlan Read(SectionYaml yaml) =>
+        new CounterSection { Id = yaml.Id, Title = yaml.Title, From = yaml.From, Value = yaml.Path("value") };
+
+    /// <summary>The sum, and the events counted.</summary>
+    public static void Sample(JsonElement cached, ISampleSink samples)
+    {
+        samples.Value(cached.GetProperty("value").GetDouble());
+        samples.Count(cached.GetProperty("count").GetDouble());
+    }
+
+    /// <summary>Offers the sum as the dashboard's key figure.</summary>
+    public static void Summarize(JsonElement cached, IOverviewSink overview) =>
+        overview.Key(cached.TryGetProperty("value", out var value) ? value.Clone() : null, CacheJson.Text(cached, "text"));
 
     /// <inheritdoc/>
     public override SectionState NewState() => new State(this);

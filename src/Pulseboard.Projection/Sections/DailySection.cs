@@ -7,8 +7,9 @@ namespace Pulseboard.Projection.Sections;
 /// <summary>
 /// <c>daily</c>: a count (or the sum of a value) per calendar day in <see cref="TimeZone"/>, for the last
 /// <see cref="Days"/> days up to the newest day seen. Cache: <c>{"days": n, "timezone": "UTC", "values": [["2026-11-22", v]…]}</c>, oldest first.
+/// The newest day's value is its <c>/metrics</c> number while that day is today.
 /// </summary>
-public sealed class DailySection : SectionPlan
+internal sealed class DailySection : SectionPlan, ISectionKind
 {
     /// <summary>The value summed; null counts events.</summary>
     public ValuePath? Value { get; init; }
@@ -20,7 +21,44 @@ public sealed class DailySection : SectionPlan
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
 
     /// <inheritdoc/>
-    public override string Kind => "daily";
+    public static string Name => "daily";
+
+    /// <inheritdoc/>
+    public static IReadOnlyList<string> Keys { get; } = ["value", "days", "timezone"];
+
+    /// <inheritdoc/>
+    public override string Kind => Name;
+
+    /// <inheritdoc/>
+    internal override SectionPanel Panel => new(PanelShape.Series);
+
+    /// <summary>Reads <c>value</c>, <c>days</c> and <c>timezone</c> (an IANA name this machine knows).</summary>
+    public static SectionPlan Read(SectionYaml yaml)
+    {
+        var zone = TimeZoneInfo.Utc;
+        if (yaml.Text("timezone") is { } name && !TimeZoneInfo.TryFindSystemTimeZoneById(name, out zone))
+        {
+            yaml.Error(yaml.Child("timezone")!.Start.Line, "timezone", $"\"{name}\" is not a time zone this machine knows; write an IANA name like Europe/Berlin, or UTC");
+            zone = TimeZoneInfo.Utc;
+        }
+        return new DailySection
+        {
+            Id = yaml.Id, Title = yaml.Title, From = yaml.From, Value = yaml.Path("value"),
+            Days = yaml.Int("days", 1, 366) ?? 30, TimeZone = zone!,
+        };
+    }
+
+    /// <summary>The newest day and its value, once there is a day.</summary>
+    public static void Sample(JsonElement cached, ISampleSink samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var values = cached.GetProperty("values");
+        if (values.GetArrayLength() > 0)
+        {
+            var last = values[values.GetArrayLength() - 1];
+            samples.Day(last[0].GetString()!, last[1].GetDouble());
+        }
+    }
 
     /// <inheritdoc/>
     public override SectionState NewState() => new State(this);

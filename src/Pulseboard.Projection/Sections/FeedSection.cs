@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pulseboard.Projection.Caches;
 using Pulseboard.Projection.Definitions;
 
 namespace Pulseboard.Projection.Sections;
@@ -6,9 +7,10 @@ namespace Pulseboard.Projection.Sections;
 /// <summary>
 /// <c>feed</c>: a newest-first list of at most <see cref="Max"/> items. With a <see cref="Key"/>, a later event with
 /// the same key replaces its item (moved to the top), and an action in <see cref="RemoveOn"/> removes it.
-/// Cache: <c>{"max": n, "items": [{"key"?, "text", "action", "priority", "source"?, "at", "seq"}]}</c>.
+/// Cache: <c>{"max": n, "items": [{"key"?, "text", "action", "priority", "source"?, "at", "seq"}]}</c>. Text, so no
+/// <c>/metrics</c> number; its critical items are listed in the overview.
 /// </summary>
-public sealed class FeedSection : SectionPlan
+internal sealed class FeedSection : SectionPlan, ISectionKind
 {
     /// <summary>The most items kept; default 50.</summary>
     public int Max { get; init; } = 50;
@@ -26,7 +28,46 @@ public sealed class FeedSection : SectionPlan
     public Template? Text { get; init; }
 
     /// <inheritdoc/>
-    public override string Kind => "feed";
+    public static string Name => "feed";
+
+    /// <inheritdoc/>
+    public static IReadOnlyList<string> Keys { get; } = ["max", "key", "remove_on", "text"];
+
+    /// <inheritdoc/>
+    public override string Kind => Name;
+
+    /// <summary>Reads <c>key</c>, <c>remove_on</c> (which needs a key), <c>max</c> and <c>text</c>.</summary>
+    public static SectionPlan Read(SectionYaml yaml)
+    {
+        var key = yaml.Path("key");
+        var removeOn = yaml.RemoveOn();
+        if (removeOn.Count > 0 && key is null && yaml.Child("key") is null)
+        {
+            yaml.Error(yaml.Child("remove_on")!.Start.Line, "remove_on", "needs key: the item removed is the one with the event's key");
+        }
+        return new FeedSection
+        {
+            Id = yaml.Id, Title = yaml.Title, From = yaml.From, Key = key, RemoveOn = removeOn,
+            Max = yaml.Int("max", 1, 1000) ?? 50,
+            Text = yaml.Template("text"),
+        };
+    }
+
+    /// <summary>None: a feed is text.</summary>
+    public static void Sample(JsonElement cached, ISampleSink samples)
+    {
+    }
+
+    /// <summary>Lists the critical items.</summary>
+    public static void Summarize(JsonElement cached, IOverviewSink overview)
+    {
+        ArgumentNullException.ThrowIfNull(overview);
+        foreach (var item in CacheJson.Items(cached, "items").Where(i => CacheJson.Text(i, "priority") == "critical"))
+        {
+            var at = item.GetProperty("at");
+            overview.Critical(at.GetDateTimeOffset(), at.GetString()!, CacheJson.Number(item, "seq") ?? 0, CacheJson.Text(item, "text") ?? "");
+        }
+    }
 
     /// <inheritdoc/>
     public override SectionState NewState() => new State(this);

@@ -1,10 +1,11 @@
 using System.Text.Json;
+using Pulseboard.Projection.Caches;
 using Pulseboard.Projection.Definitions;
 
 namespace Pulseboard.Projection.Sections;
 
 /// <summary>What a heartbeat source's last-seen time says, at a given moment.</summary>
-public enum HeartbeatStatus
+internal enum HeartbeatStatus
 {
     /// <summary>Seen within <c>every + grace</c>.</summary>
     Up,
@@ -20,9 +21,10 @@ public enum HeartbeatStatus
 /// <c>heartbeat</c>: the last time each source (by <see cref="Key"/>, default <c>source</c>) was seen, with the
 /// interval it promised. The cache holds times, not statuses, so a page and <c>/metrics</c> derive the status at any
 /// moment (<see cref="StatusAt"/>). Cache: <c>{"every": s, "grace": s, "sources": [{"key", "last", "text"?, "seq"}]}</c>,
-/// sorted by key; at most <see cref="MaxSources"/>, the longest silent dropped first.
+/// sorted by key; at most <see cref="MaxSources"/>, the longest silent dropped first. Each source's last-seen time is a
+/// <c>/metrics</c> number, and the overview lists them.
 /// </summary>
-public sealed class HeartbeatSection : SectionPlan
+internal sealed class HeartbeatSection : SectionPlan, ISectionKind
 {
     /// <summary>The interval each source promises.</summary>
     public required TimeSpan Every { get; init; }
@@ -40,7 +42,16 @@ public sealed class HeartbeatSection : SectionPlan
     public int MaxSources { get; init; } = 200;
 
     /// <inheritdoc/>
-    public override string Kind => "heartbeat";
+    public static string Name => "heartbeat";
+
+    /// <inheritdoc/>
+    public static IReadOnlyList<string> Keys { get; } = ["every", "grace", "key", "text", "max_sources"];
+
+    /// <inheritdoc/>
+    public override string Kind => Name;
+
+    /// <summary>Seconds since each source was last seen, with the section's late and down thresholds.</summary>
+    internal override SectionPanel Panel => new(PanelShape.Staleness, LateAfter(Every, Grace), DownAfter(Every, Grace));
 
     /// <summary>
     /// Silent longer than this, a source is late: <c>every + grace</c>. The one home of the rule in C# (docs/DEFINITIONS.md;
@@ -56,6 +67,48 @@ public sealed class HeartbeatSection : SectionPlan
     {
         var age = now - last;
         return age <= LateAfter(every, grace) ? HeartbeatStatus.Up : age <= DownAfter(every, grace) ? HeartbeatStatus.Late : HeartbeatStatus.Down;
+    }
+
+    /// <summary>Reads <c>every</c> (required, at least 1s), <c>key</c>, <c>grace</c>, <c>text</c> and <c>max_sources</c>.</summary>
+    public static SectionPlan? Read(SectionYaml yaml)
+    {
+        var every = yaml.Duration("every");
+        if (yaml.Child("every") is null)
+        {
+            yaml.Error(yaml.Node.Start.Line, "every", "is required: the interval each source promises, e.g. 60s");
+        }
+        if (every is { } e && e < TimeSpan.FromSeconds(1))
+        {
+            yaml.Error(yaml.Child("every")!.Start.Line, "every", "must be at least 1s");
+        }
+        var key = yaml.Path("key") ?? ValuePath.TryParse("source", out _)!;
+        // Read every field before deciding, so each problem is reported even when the section cannot compile.
+        var grace = yaml.Duration("grace");
+        var text = yaml.Template("text");
+        var maxSources = yaml.Int("max_sources", 1, 10_000) ?? 200;
+        return every is null ? null : new HeartbeatSection
+        {
+            Id = yaml.Id, Title = yaml.Title, From = yaml.From, Every = every.Value, Key = key,
+            Grace = grace ?? every.Value, Text = text, MaxSources = maxSources,
+        };
+    }
+
+    /// <summary>When each source was last seen.</summary>
+    public static void Sample(JsonElement cached, ISampleSink samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        foreach (var source in cached.GetProperty("sources").EnumerateArray())
+        {
+            samples.LastSeen(source.GetProperty("key").GetString()!, source.GetProperty("last").GetDateTimeOffset());
+        }
+    }
+
+    /// <summary>The interval, the grace and every source's last-seen time, for the page to tell up, late and down.</summary>
+    public static void Summarize(JsonElement cached, IOverviewSink overview)
+    {
+        ArgumentNullException.ThrowIfNull(overview);
+        overview.Heartbeats(CacheJson.Number(cached, "every") ?? 0, CacheJson.Number(cached, "grace") ?? 0,
+            [.. CacheJson.Items(cached, "sources").Select(source => (CacheJson.Text(source, "key") ?? "", CacheJson.Text(source, "last") ?? ""))]);
     }
 
     /// <inheritdoc/>

@@ -6,7 +6,7 @@ namespace Pulseboard.Projection.Sections;
 /// <summary>
 /// One section of a compiled definition: its kind's reducer, its title, and which events feed it. Immutable.
 /// </summary>
-public abstract class SectionPlan
+internal abstract class SectionPlan
 {
     /// <summary>The section's id (its key under <c>sections:</c>).</summary>
     public required string Id { get; init; }
@@ -33,8 +33,11 @@ public abstract class SectionPlan
     /// </summary>
     public string FromText { get; private init; } = "";
 
-    /// <summary>The kind's name as written in a cache: <c>stat</c>, <c>counter</c>, ….</summary>
+    /// <summary>The kind's name as written in a cache: <c>stat</c>, <c>counter</c>, … (<see cref="ISectionKind.Name"/>).</summary>
     public abstract string Kind { get; }
+
+    /// <summary>What the section becomes on a Grafana dashboard; a note (text, not a number) unless its kind says otherwise.</summary>
+    internal virtual SectionPanel Panel => new(PanelShape.Note);
 
     /// <summary>Whether <paramref name="e"/> feeds this section.</summary>
     public bool Takes(ProjectedEvent e)
@@ -73,7 +76,7 @@ public abstract class SectionPlan
 /// A section's materialized data: changed only by <see cref="Apply"/>, a deterministic function of the state and the
 /// event, so a replay gives the same cache, byte for byte. Owned by one projector thread.
 /// </summary>
-public abstract class SectionState
+internal abstract class SectionState
 {
     /// <summary>When the last event applied happened (its timestamp).</summary>
     public DateTimeOffset? Updated { get; internal set; }

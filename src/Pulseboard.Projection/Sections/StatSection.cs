@@ -1,12 +1,14 @@
 using System.Text.Json;
+using Pulseboard.Projection.Caches;
 using Pulseboard.Projection.Definitions;
 
 namespace Pulseboard.Projection.Sections;
 
 /// <summary>
 /// <c>stat</c>: the latest value or text. Cache: <c>{"value": any, "text": "…" (with a template), "seq": n}</c>.
+/// A numeric value is a <c>/metrics</c> number; the dashboard's first stat or counter is its key figure in the overview.
 /// </summary>
-public sealed class StatSection : SectionPlan
+internal sealed class StatSection : SectionPlan, ISectionKind
 {
     /// <summary>Where the value comes from; default <c>content</c>.</summary>
     public ValuePath? Value { get; init; }
@@ -19,7 +21,41 @@ public sealed class StatSection : SectionPlan
     public Template? Text { get; init; }
 
     /// <inheritdoc/>
-    public override string Kind => "stat";
+    public static string Name => "stat";
+
+    /// <inheritdoc/>
+    public static IReadOnlyList<string> Keys { get; } = ["value", "text"];
+
+    /// <inheritdoc/>
+    public override string Kind => Name;
+
+    /// <inheritdoc/>
+    internal override SectionPanel Panel => new(Value is null ? PanelShape.Note : PanelShape.Number);
+
+    /// <summary>Reads <c>value</c> and <c>text</c>; with neither, the value is the whole content.</summary>
+    public static SectionPlan Read(SectionYaml yaml)
+    {
+        var value = yaml.Path("value");
+        var text = yaml.Template("text");
+        if (value is null && text is null && yaml.Child("value") is null && yaml.Child("text") is null)
+        {
+            value = ValuePath.TryParse("content", out _);
+        }
+        return new StatSection { Id = yaml.Id, Title = yaml.Title, From = yaml.From, Value = value, Text = text };
+    }
+
+    /// <summary>The value, when it is a number.</summary>
+    public static void Sample(JsonElement cached, ISampleSink samples)
+    {
+        if (cached.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Number)
+        {
+            samples.Value(value.GetDouble());
+        }
+    }
+
+    /// <summary>Offers the value and text as the dashboard's key figure.</summary>
+    public static void Summarize(JsonElement cached, IOverviewSink overview) =>
+        overview.Key(cached.TryGetProperty("value", out var value) ? value.Clone() : null, CacheJson.Text(cached, "text"));
 
     /// <inheritdoc/>
     public override SectionState NewState() => new State(this);

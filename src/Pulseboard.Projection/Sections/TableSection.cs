@@ -6,9 +6,9 @@ namespace Pulseboard.Projection.Sections;
 /// <summary>
 /// <c>table</c>: rows upserted by key, the most recently updated first, at most <see cref="Max"/>; an action in
 /// <see cref="RemoveOn"/> removes the row. Cache: <c>{"columns": ["name"…], "rows": [{"key", "cells": [any…], "at"}]}</c>;
-/// a column's name is its label, by default its path's last segment.
+/// a column's name is its label, by default its path's last segment. Text, so no <c>/metrics</c> number.
 /// </summary>
-public sealed class TableSection : SectionPlan
+internal sealed class TableSection : SectionPlan, ISectionKind
 {
     /// <summary>The row's key.</summary>
     public required ValuePath Key { get; init; }
@@ -23,7 +23,40 @@ public sealed class TableSection : SectionPlan
     public IReadOnlyList<string> RemoveOn { get; init; } = [];
 
     /// <inheritdoc/>
-    public override string Kind => "table";
+    public static string Name => "table";
+
+    /// <inheritdoc/>
+    public static IReadOnlyList<string> Keys { get; } = ["key", "columns", "max", "remove_on"];
+
+    /// <inheritdoc/>
+    public override string Kind => Name;
+
+    /// <summary>Reads <c>key</c> and <c>columns</c> (both required), <c>max</c> and <c>remove_on</c>.</summary>
+    public static SectionPlan? Read(SectionYaml yaml)
+    {
+        var key = yaml.Path("key");
+        if (yaml.Child("key") is null)
+        {
+            yaml.Error(yaml.Node.Start.Line, "key", "is required: the path that names a row, e.g. source or content.id");
+        }
+        var columns = yaml.Columns(out var columnProblems);
+        if (!columnProblems && (yaml.Child("columns") is null || columns.Count is 0 or > 20))
+        {
+            yaml.Error(yaml.Node.Start.Line, "columns", "is required: 1 to 20 paths, e.g. [source, content.model], or { path: content.model, label: Model }");
+        }
+        // Read every field before deciding, so each problem is reported even when the section cannot compile.
+        var max = yaml.Int("max", 1, 1000) ?? 100;
+        var removeOn = yaml.RemoveOn();
+        return key is null ? null : new TableSection
+        {
+            Id = yaml.Id, Title = yaml.Title, From = yaml.From, Key = key, Columns = columns, Max = max, RemoveOn = removeOn,
+        };
+    }
+
+    /// <summary>None: a table is text.</summary>
+    public static void Sample(JsonElement cached, ISampleSink samples)
+    {
+    }
 
     /// <inheritdoc/>
     public override SectionState NewState() => new State(this);

@@ -4,7 +4,7 @@ using Pulseboard.Projection.Definitions;
 namespace Pulseboard.Projection.Sections;
 
 /// <summary>How a <see cref="TimeseriesSection"/> folds the values falling into one bucket.</summary>
-public enum Aggregate
+internal enum Aggregate
 {
     /// <summary>The last value applied.</summary>
     Last,
@@ -29,10 +29,12 @@ public enum Aggregate
 /// <c>timeseries</c>: values bucketed by event time, folded by <see cref="Agg"/>, kept for <see cref="Window"/>
 /// behind the newest bucket (not the wall clock, so a replay gives the same series). Cache:
 /// <c>{"bucket": s, "window": s, "agg": "last", "points": [[t, v, n]…]}</c>, <c>t</c> the bucket's start in Unix
-/// seconds, <c>n</c> the events in it; oldest first.
+/// seconds, <c>n</c> the events in it; oldest first. The newest bucket's value is its <c>/metrics</c> number.
 /// </summary>
-public sealed class TimeseriesSection : SectionPlan
+internal sealed class TimeseriesSection : SectionPlan, ISectionKind
 {
+    private static readonly string[] s_aggregates = ["last", "sum", "avg", "min", "max", "count"];
+
     /// <summary>The value; not needed for <see cref="Aggregate.Count"/>.</summary>
     public ValuePath? Value { get; init; }
 
@@ -46,7 +48,55 @@ public sealed class TimeseriesSection : SectionPlan
     public Aggregate Agg { get; init; } = Aggregate.Last;
 
     /// <inheritdoc/>
-    public override string Kind => "timeseries";
+    public static string Name => "timeseries";
+
+    /// <inheritdoc/>
+    public static IReadOnlyList<string> Keys { get; } = ["value", "bucket", "window", "agg"];
+
+    /// <inheritdoc/>
+    public override string Kind => Name;
+
+    /// <inheritdoc/>
+    internal override SectionPanel Panel => new(PanelShape.Series);
+
+    /// <summary>Reads <c>agg</c>, <c>value</c> (required but for <c>agg: count</c>), <c>bucket</c> and <c>window</c>.</summary>
+    public static SectionPlan? Read(SectionYaml yaml)
+    {
+        var aggText = yaml.Text("agg") ?? "last";
+        Aggregate? agg = null;
+        if (s_aggregates.Contains(aggText))
+        {
+            agg = Enum.Parse<Aggregate>(aggText, ignoreCase: true);
+        }
+        else
+        {
+            // Not returned at once: the other fields are still checked, so every problem is reported together.
+            yaml.Error(yaml.Child("agg")!.Start.Line, "agg", $"\"{aggText}\" is not one of {string.Join(", ", s_aggregates)}");
+        }
+        var value = yaml.Path("value");
+        if (agg is { } a && a != Aggregate.Count && yaml.Child("value") is null)
+        {
+            yaml.Error(yaml.Node.Start.Line, "value", $"is required for agg: {aggText}: the path of the number, e.g. content.current (only agg: count needs none)");
+        }
+        var bucket = yaml.Duration("bucket") ?? TimeSpan.FromHours(1);
+        var window = yaml.Duration("window") ?? TimeSpan.FromHours(24);
+        if (bucket < TimeSpan.FromSeconds(1) || window < bucket || window / bucket > 1000)
+        {
+            yaml.Error(yaml.Child("window")?.Start.Line ?? yaml.Node.Start.Line, "window", "must hold 1 to 1000 buckets of at least 1s: widen bucket or narrow window");
+        }
+        return agg is null ? null : new TimeseriesSection { Id = yaml.Id, Title = yaml.Title, From = yaml.From, Value = value, Bucket = bucket, Window = window, Agg = agg.Value };
+    }
+
+    /// <summary>The newest bucket's value, once there is a bucket.</summary>
+    public static void Sample(JsonElement cached, ISampleSink samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var points = cached.GetProperty("points");
+        if (points.GetArrayLength() > 0)
+        {
+            samples.Value(points[points.GetArrayLength() - 1][1].GetDouble());
+        }
+    }
 
     /// <inheritdoc/>
     public override SectionState NewState() => new State(this);

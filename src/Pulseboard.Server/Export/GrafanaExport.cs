@@ -9,8 +9,9 @@ using Pulseboard.Projection.Sections;
 namespace Pulseboard.Server.Export;
 
 /// <summary>
-/// <c>pulseboard grafana OUT</c>: for each definition a Grafana dashboard (a panel per numeric section with its PromQL,
-/// heartbeat staleness as a status panel, feeds and tables as a note linking to the Pulseboard page), plus the
+/// <c>pulseboard grafana OUT</c>: for each definition a Grafana dashboard (a panel per section, of the shape its kind
+/// says (<see cref="SectionPlan.Panel"/>): a numeric section with its PromQL, heartbeat staleness as a status panel,
+/// feeds and tables as a note linking to the Pulseboard page), plus the
 /// provisioning files for the folder and a Prometheus datasource. The queries name only series <c>/metrics</c> serves.
 /// </summary>
 internal static class GrafanaExport
@@ -65,8 +66,7 @@ internal static class GrafanaExport
         var (x, y) = (0, 0);
         foreach (var section in definition.Sections)
         {
-            var wide = section is TimeseriesSection or DailySection or HeartbeatSection;
-            var width = wide ? 24 : 12;
+            var width = section.Panel.Wide ? 24 : 12;
             if (x + width > 24)
             {
                 (x, y) = (0, y + 8);
@@ -97,19 +97,19 @@ internal static class GrafanaExport
             ["gridPos"] = new JsonObject { ["x"] = x, ["y"] = y, ["w"] = width, ["h"] = 8 },
             ["datasource"] = new JsonObject { ["type"] = "prometheus", ["uid"] = "pulseboard-prometheus" },
         };
-        switch (section)
+        var shape = section.Panel;
+        switch (shape.Shape)
         {
-            case StatSection { Value: not null } or CounterSection:
+            case PanelShape.Number:
                 panel["type"] = "stat";
                 panel["targets"] = Targets($"pulseboard_section_value{selector}");
                 break;
-            case TimeseriesSection or DailySection:
+            case PanelShape.Series:
                 panel["type"] = "timeseries";
                 panel["targets"] = Targets($"pulseboard_section_value{selector}");
                 break;
-            case HeartbeatSection heartbeat:
-                var late = HeartbeatSection.LateAfter(heartbeat.Every, heartbeat.Grace);
-                var down = HeartbeatSection.DownAfter(heartbeat.Every, heartbeat.Grace);
+            case PanelShape.Staleness:
+                var (late, down) = (shape.LateAfter, shape.DownAfter);
                 panel["type"] = "stat";
                 panel["description"] = $"Seconds since each source was last seen: up to {late.TotalSeconds:F0} s up, to {down.TotalSeconds:F0} s late, then down.";
                 panel["targets"] = Targets($"time() - pulseboard_heartbeat_last_seen_timestamp_seconds{selector}", "{{source}}");

@@ -1,10 +1,12 @@
 using System.Text.Json;
+using Pulseboard.Projection.Sections;
 
 namespace Pulseboard.Server.Metrics;
 
 /// <summary>
-/// One cache's numbers for <c>/metrics</c>, read once when the cache changes (so a scrape parses nothing): numeric stat
-/// values, counters, the latest timeseries bucket, each daily section's latest day, heartbeat sources' last-seen times.
+/// One cache's numbers for <c>/metrics</c>, read once when the cache changes (so a scrape parses nothing): what each
+/// section's kind gives (<see cref="ISectionKind.Sample"/>): numeric stat values, counters, the latest timeseries bucket,
+/// each daily section's latest day, heartbeat sources' last-seen times.
 /// </summary>
 /// <param name="Values">Section, kind and value.</param>
 /// <param name="Counts">Counter sections and their event counts.</param>
@@ -27,44 +29,52 @@ internal sealed record SectionSamples(
             {
                 return None;
             }
-            var values = new List<(string, string, double)>();
-            var counts = new List<(string, double)>();
-            var days = new List<(string, string, double)>();
-            var beats = new List<(string, string, double)>();
+            var sink = new Sink();
             foreach (var section in sections.EnumerateObject())
             {
-                var s = section.Value;
-                switch (s.GetProperty("kind").GetString())
+                if (SectionKinds.Find(section.Value.GetProperty("kind").GetString()) is { } kind)
                 {
-                    case "stat" when s.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Number:
-                        values.Add((section.Name, "stat", v.GetDouble()));
-                        break;
-                    case "counter":
-                        values.Add((section.Name, "counter", s.GetProperty("value").GetDouble()));
-                        counts.Add((section.Name, s.GetProperty("count").GetDouble()));
-                        break;
-                    case "timeseries" when s.GetProperty("points").GetArrayLength() > 0:
-                        var points = s.GetProperty("points");
-                        values.Add((section.Name, "timeseries", points[points.GetArrayLength() - 1][1].GetDouble()));
-                        break;
-                    case "daily" when s.GetProperty("values").GetArrayLength() > 0:
-                        var all = s.GetProperty("values");
-                        var last = all[all.GetArrayLength() - 1];
-                        days.Add((section.Name, last[0].GetString()!, last[1].GetDouble()));
-                        break;
-                    case "heartbeat":
-                        foreach (var source in s.GetProperty("sources").EnumerateArray().Take(MetricsEndpoints.MaxSources))
-                        {
-                            beats.Add((section.Name, source.GetProperty("key").GetString()!, source.GetProperty("last").GetDateTimeOffset().ToUnixTimeMilliseconds() / 1000.0));
-                        }
-                        break;
+                    sink.Enter(section.Name, kind.Name);
+                    kind.Sample(section.Value, sink);
                 }
             }
-            return new SectionSamples(values, counts, days, beats);
+            return new SectionSamples(sink.Values, sink.Counts, sink.Days, sink.Beats);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {
             return None; // a cache edited by hand into another shape: no numbers, and /metrics still answers
+        }
+    }
+
+    /// <summary>Gathers the samples of one section after another, each labelled with the section it came from.</summary>
+    private sealed class Sink : ISampleSink
+    {
+        private string _section = "";
+        private string _kind = "";
+        private int _beats;
+
+        public List<(string, string, double)> Values { get; } = [];
+
+        public List<(string, double)> Counts { get; } = [];
+
+        public List<(string, string, double)> Days { get; } = [];
+
+        public List<(string, string, double)> Beats { get; } = [];
+
+        public void Enter(string section, string kind) => (_section, _kind, _beats) = (section, kind, 0);
+
+        public void Value(double value) => Values.Add((_section, _kind, value));
+
+        public void Count(double events) => Counts.Add((_section, events));
+
+        public void Day(string day, double value) => Days.Add((_section, day, value));
+
+        public void LastSeen(string source, DateTimeOffset last)
+        {
+            if (_beats++ < MetricsEndpoints.MaxSources)
+            {
+                Beats.Add((_section, source, last.ToUnixTimeMilliseconds() / 1000.0));
+            }
         }
     }
 }

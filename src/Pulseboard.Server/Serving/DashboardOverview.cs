@@ -1,10 +1,13 @@
 using System.Text.Json;
+using Pulseboard.Projection.Sections;
+using static Pulseboard.Projection.Caches.CacheJson;
 
 namespace Pulseboard.Server.Serving;
 
 /// <summary>
 /// The one place a cache becomes a line of the dashboard overview (<see cref="DashboardSummary"/>), for the server's
-/// <c>GET /api/dashboards</c> and a static export's <c>caches/index.json</c> alike; it reads nothing but the cache.
+/// <c>GET /api/dashboards</c> and a static export's <c>caches/index.json</c> alike; it reads nothing but the cache. What a
+/// section adds (the key figure, heartbeats, critical items) its kind says (<see cref="ISectionKind.Summarize"/>).
 /// </summary>
 /// <remarks>
 /// Statuses are not computed here: heartbeats carry last-seen times and critical items their times, and the page
@@ -58,32 +61,16 @@ internal static class DashboardOverview
 
     private static DashboardSummary Summarize(string id, JsonElement root, string url)
     {
-        DashboardKey? key = null;
-        var heartbeats = new List<HeartbeatSummary>();
-        var critical = new List<(DateTimeOffset At, long Seq, CriticalItem Item)>();
+        var sink = new Sink();
         if (root.TryGetProperty("sections", out var sections) && sections.ValueKind == JsonValueKind.Object)
         {
             foreach (var section in sections.EnumerateObject())
             {
                 var s = section.Value;
-                var title = Text(s, "title") ?? section.Name;
-                switch (Text(s, "kind"))
+                if (SectionKinds.Find(Text(s, "kind")) is { } kind)
                 {
-                    case "stat" or "counter" when key is null:
-                        key = new DashboardKey(section.Name, title, Text(s, "kind")!,
-                            s.TryGetProperty("value", out var value) ? value.Clone() : null, Text(s, "text"), Text(s, "updated"));
-                        break;
-                    case "heartbeat":
-                        heartbeats.Add(new HeartbeatSummary(section.Name, title, Number(s, "every") ?? 0, Number(s, "grace") ?? 0,
-                            [.. Items(s, "sources").Select(source => new HeartbeatSeen(Text(source, "key") ?? "", Text(source, "last") ?? ""))]));
-                        break;
-                    case "feed":
-                        foreach (var item in Items(s, "items").Where(i => Text(i, "priority") == "critical"))
-                        {
-                            var at = item.GetProperty("at");
-                            critical.Add((at.GetDateTimeOffset(), Number(item, "seq") ?? 0, new CriticalItem(section.Name, Text(item, "text") ?? "", at.GetString()!)));
-                        }
-                        break;
+                    sink.Enter(section.Name, Text(s, "title") ?? section.Name, kind.Name, Text(s, "updated"));
+                    kind.Summarize(s, sink);
                 }
             }
         }
@@ -97,17 +84,31 @@ internal static class DashboardOverview
             Number(root, "refresh") ?? 60,
             Number(root, "staleAfter"),
             Text(root, "generated"),
-            key,
-            heartbeats,
-            [.. critical.OrderByDescending(c => c.At).ThenByDescending(c => c.Seq).Take(MaxCritical).Select(c => c.Item)]);
+            sink.KeyFigure,
+            sink.Heartbeats,
+            [.. sink.Critical.OrderByDescending(c => c.At).ThenByDescending(c => c.Seq).Take(MaxCritical).Select(c => c.Item)]);
     }
 
-    private static string? Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+    /// <summary>Gathers what each section's kind adds to the line, labelled with the section it came from.</summary>
+    private sealed class Sink : IOverviewSink
+    {
+        private (string Id, string Title, string Kind, string? Updated) _section = ("", "", "", null);
 
-    private static long? Number(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.Number && p.TryGetInt64(out var n) ? n : null;
+        public DashboardKey? KeyFigure { get; private set; }
 
-    private static JsonElement[] Items(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.Array ? [.. p.EnumerateArray()] : [];
+        public List<HeartbeatSummary> Heartbeats { get; } = [];
+
+        public List<(DateTimeOffset At, long Seq, CriticalItem Item)> Critical { get; } = [];
+
+        public void Enter(string id, string title, string kind, string? updated) => _section = (id, title, kind, updated);
+
+        public void Key(JsonElement? value, string? text) =>
+            KeyFigure ??= new DashboardKey(_section.Id, _section.Title, _section.Kind, value, text, _section.Updated);
+
+        void IOverviewSink.Heartbeats(long every, long grace, IReadOnlyList<(string Key, string Last)> sources) =>
+            Heartbeats.Add(new HeartbeatSummary(_section.Id, _section.Title, every, grace, [.. sources.Select(s => new HeartbeatSeen(s.Key, s.Last))]));
+
+        void IOverviewSink.Critical(DateTimeOffset at, string atText, long seq, string text) =>
+            Critical.Add((at, seq, new CriticalItem(_section.Id, text, atText)));
+    }
 }

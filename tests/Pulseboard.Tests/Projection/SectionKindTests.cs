@@ -473,17 +473,17 @@ public sealed class SectionKindTests
     }
 
     [Theory]
-    [InlineData(-5, HeartbeatStatus.Up)]
-    [InlineData(0, HeartbeatStatus.Up)]
-    [InlineData(90, HeartbeatStatus.Up)]    // every + grace
-    [InlineData(91, HeartbeatStatus.Late)]
-    [InlineData(210, HeartbeatStatus.Late)] // 3 × every + grace
-    [InlineData(211, HeartbeatStatus.Down)]
-    [InlineData(86400, HeartbeatStatus.Down)]
-    public void Heartbeat_status_follows_every_and_grace(int silentSeconds, HeartbeatStatus expected)
+    [InlineData(-5, nameof(HeartbeatStatus.Up))]
+    [InlineData(0, nameof(HeartbeatStatus.Up))]
+    [InlineData(90, nameof(HeartbeatStatus.Up))]    // every + grace
+    [InlineData(91, nameof(HeartbeatStatus.Late))]
+    [InlineData(210, nameof(HeartbeatStatus.Late))] // 3 × every + grace
+    [InlineData(211, nameof(HeartbeatStatus.Down))]
+    [InlineData(86400, nameof(HeartbeatStatus.Down))]
+    public void Heartbeat_status_follows_every_and_grace(int silentSeconds, string expected) // a name: HeartbeatStatus is internal
     {
         var last = Stored.At(12);
-        Assert.Equal(expected, HeartbeatSection.StatusAt(last, last.AddSeconds(silentSeconds), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(30)));
+        Assert.Equal(Enum.Parse<HeartbeatStatus>(expected), HeartbeatSection.StatusAt(last, last.AddSeconds(silentSeconds), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(30)));
     }
 
     // ---- all kinds ----
