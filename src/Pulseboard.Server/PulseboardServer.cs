@@ -11,6 +11,7 @@ using Pulseboard.Log;
 using Pulseboard.Server.Auth;
 using Pulseboard.Server.Hosting;
 using Pulseboard.Server.Ingest;
+using Pulseboard.Server.Mcp;
 using Pulseboard.Server.Metrics;
 using Pulseboard.Server.Serving;
 
@@ -83,6 +84,7 @@ public static class PulseboardServer
         services.AddSingleton<ProjectorStatus>();
         services.AddSingleton<Metrics.ServerMetrics>();
         services.AddHostedService<ProjectorService>();
+        services.AddPulseboardMcp();
         if (options.Demo)
         {
             Demo.SampleDashboards.WriteIfEmpty(options.DashboardsDirectory);
@@ -121,6 +123,7 @@ public static class PulseboardServer
         app.MapMetaEndpoints();
         app.MapPageEndpoints();
         app.MapMetricsEndpoints();
+        app.MapMcpEndpoints();
 
         var infoPath = Path.Combine(Path.GetFullPath(options.DataDirectory), "server.json");
         app.Lifetime.ApplicationStarted.Register(() =>
