@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
+using Pulseboard.Projection;
 using Pulseboard.Projection.Definitions;
 using Pulseboard.Projection.Sections;
 
@@ -45,28 +46,31 @@ internal sealed class AppendEventTool(IMcpBackend backend) : PulseboardTool(
         var e = EventJson.Parse(Serialize(arguments), contract, backend.MaxEventBytes);
         problems.AddRange(contract.Select(c => c.Message));
 
-        // The section it is addressed to, and its schema: what the dashboard needs of it.
-        var dashboardId = Slug(arguments, "dashboard");
-        var sectionId = Slug(arguments, "section");
-        var addressed = new List<string>();
-        var dashboard = dashboardId is null ? null : Lookup.Dashboard(Lookup.Visible(backend), dashboardId, addressed);
-        if (dashboardId is not null && !backend.Scope.CanWrite(dashboardId))
+        // The sections it is for, and their schemas: what the dashboards need of it.
+        var flagged = contract.Select(c => c.Field).Where(f => f.Length > 0).ToHashSet(StringComparer.Ordinal);
+        if (arguments.Raw("content") is null)
         {
-            addressed.Clear();
-            addressed.Add(backend.Scope.WriteRefused(dashboardId));
-            dashboard = null;
+            flagged.Add("content");
         }
-        var section = dashboard is null || sectionId is null ? null : Lookup.Section(dashboard, sectionId, addressed);
-        problems.AddRange(addressed);
-        if (dashboard is not null && section is not null)
+        var definitions = backend.Definitions();
+        if (Slug(arguments, "dashboard") is { } dashboardId)
         {
-            var flagged = contract.Select(c => c.Field).Where(f => f.Length > 0).ToHashSet(StringComparer.Ordinal);
-            if (arguments.Raw("content") is null)
+            var addressed = new List<string>();
+            var dashboard = Lookup.Dashboard(Lookup.Visible(definitions, backend.Scope), dashboardId, addressed);
+            if (dashboard is not null && !backend.Scope.CanWrite(dashboardId))
             {
-                flagged.Add("content");
+                addressed = [backend.Scope.WriteRefused(dashboardId)];
+                dashboard = null;
             }
-            problems.AddRange(SectionSchema.Check(dashboard, section, Instance(arguments, dashboard, section))
-                .Where(p => !flagged.Any(f => p.StartsWith(f, StringComparison.Ordinal))));
+            problems.AddRange(addressed);
+            if (dashboard is not null)
+            {
+                problems.AddRange(e is not null
+                    ? SchemaProblems(arguments, e, dashboard, definitions)
+                    : Slug(arguments, "section") is { } sectionId && dashboard.Sections.FirstOrDefault(s => s.Id == sectionId) is { } named
+                        ? Check(arguments, dashboard, named).Where(p => !flagged.Any(f => p.StartsWith(f, StringComparison.Ordinal)))
+                        : []);
+            }
         }
         if (problems.Count > 0 || e is null)
         {
@@ -89,6 +93,47 @@ internal sealed class AppendEventTool(IMcpBackend backend) : PulseboardTool(
                 ? $"accepted for {where}; the server will give it a seq."
                 : $"stored as seq {outcome.Position} ({where}). read_dashboard(\"{e.Dashboard}\") shows it once the projector has applied it.");
     }
+
+    /// <summary>
+    /// Nothing when a section that takes the event (by its matchers, as the projector decides) accepts it by its
+    /// schema. Else the problems of the section it is addressed to (or the first that takes it), or, when no section
+    /// takes it at all, what each section of its dashboard takes.
+    /// </summary>
+    private List<string> SchemaProblems(ToolArguments arguments, Event e, DashboardDefinition dashboard, DefinitionSet definitions)
+    {
+        var projected = ProjectedEvent.Unstored(e, backend.Time.GetUtcNow());
+        var takers = definitions.Dashboards
+            .SelectMany(d => d.Sections.Where(s => s.Takes(projected)).Select(s => (Dashboard: d, Section: s)))
+            .ToList();
+        var named = dashboard.Sections.FirstOrDefault(s => s.Id == e.Section);
+        if (takers.Count == 0)
+        {
+            var problems = named is null ? [] : Check(arguments, dashboard, named);
+            if (problems.Count == 0)
+            {
+                problems.Add($"section: no section takes events to {e.Dashboard}/{e.Section} with action {EventRules.Quote(e.Action)} and priority {e.Priority.ToWire()}"
+                    + (e.Source is null ? "" : $" from {EventRules.Quote(e.Source)}")
+                    + $"; on {dashboard.Id}, " + string.Join("; ", dashboard.Sections.Select(s => $"{s.Id} takes {s.FromText}")));
+            }
+            return problems;
+        }
+        var checks = takers.Select(t => (t.Dashboard, t.Section, Problems: Check(arguments, t.Dashboard, t.Section))).ToList();
+        if (checks.Exists(c => c.Problems.Count == 0))
+        {
+            return [];
+        }
+        var pick = checks.Find(c => c.Dashboard == dashboard && c.Section == named);
+        if (pick.Problems is null)
+        {
+            pick = checks.Find(c => c.Dashboard == dashboard) is { Problems: not null } same ? same : checks[0];
+            return [.. pick.Problems.Select(p => $"{p} (checked against the schema of {pick.Dashboard.Id}/{pick.Section.Id}, which takes this event)")];
+        }
+        return pick.Problems;
+    }
+
+    /// <summary>The section's schema's problems with the event.</summary>
+    private static List<string> Check(ToolArguments arguments, DashboardDefinition dashboard, SectionPlan section) =>
+        [.. SectionSchema.Check(dashboard, section, Instance(arguments, dashboard, section))];
 
     /// <summary>The event as ingest would receive it: the known arguments, as sent.</summary>
     private static byte[] Serialize(ToolArguments arguments)

@@ -7,10 +7,12 @@ namespace Pulseboard.Server.Mcp;
 internal static class Lookup
 {
     /// <summary>The definitions the caller may read, in their list order (order, then title).</summary>
-    public static List<DashboardDefinition> Visible(IMcpBackend backend)
+    public static List<DashboardDefinition> Visible(IMcpBackend backend) => Visible(backend.Definitions(), backend.Scope);
+
+    /// <summary>The definitions of <paramref name="definitions"/> that <paramref name="scope"/> may read.</summary>
+    public static List<DashboardDefinition> Visible(DefinitionSet definitions, McpScope scope)
     {
-        var scope = backend.Scope;
-        return [.. backend.Definitions().Dashboards
+        return [.. definitions.Dashboards
             .Where(d => scope.CanRead(d.Id))
             .OrderBy(d => d.Order is null).ThenBy(d => d.Order).ThenBy(d => d.Title, StringComparer.OrdinalIgnoreCase).ThenBy(d => d.Id, StringComparer.Ordinal)];
     }
