@@ -32,6 +32,7 @@ public static class PulseboardServer
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // one line per request is noise here
+        builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning); // and so is one per MCP call
         logging?.Invoke(builder.Logging);
         builder.Services.AddPulseboard(options);
         var app = builder.Build();

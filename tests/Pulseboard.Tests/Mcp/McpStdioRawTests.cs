@@ -64,10 +64,14 @@ public sealed class McpStdioRawTests : IDisposable
             var stored = (await AnswerAsync(4)).GetProperty("result");
             Assert.False(stored.TryGetProperty("isError", out var isError) && isError.GetBoolean(), stored.ToString());
             Assert.Equal(1, McpToolContract.Seq(stored.GetProperty("content")[0].GetProperty("text").GetString()!));
+            // Reading projects first, and the projector reports what it rebuilt: on standard error, never standard output.
+            await SendAsync("""{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"read_dashboard","arguments":{"dashboard":"costs"}}}""");
+            Assert.Contains("budget_warning: gpu at 1 of 2", (await AnswerAsync(5)).GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
 
             child.StandardInput.Close();
             await child.WaitForExitAsync(bound.Token);
             Assert.Equal(0, child.ExitCode);
+            Assert.Contains("rebuilding its cache from the log", await stderr, StringComparison.Ordinal);
         }
         finally
         {
