@@ -33,6 +33,7 @@ internal static class PulseboardCommand
             GrafanaCommand.Create(dashboards),
             CheckCommand.Create(dashboards),
             SchemaCommand.Create(),
+            McpCommand.Create(data, dashboards),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

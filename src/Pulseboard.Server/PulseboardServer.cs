@@ -11,6 +11,7 @@ using Pulseboard.Log;
 using Pulseboard.Server.Auth;
 using Pulseboard.Server.Hosting;
 using Pulseboard.Server.Ingest;
+using Pulseboard.Server.Mcp;
 using Pulseboard.Server.Metrics;
 using Pulseboard.Server.Serving;
 
@@ -31,6 +32,7 @@ public static class PulseboardServer
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // one line per request is noise here
+        builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning); // and so is one per MCP call
         logging?.Invoke(builder.Logging);
         builder.Services.AddPulseboard(options);
         var app = builder.Build();
@@ -83,6 +85,7 @@ public static class PulseboardServer
         services.AddSingleton<ProjectorStatus>();
         services.AddSingleton<Metrics.ServerMetrics>();
         services.AddHostedService<ProjectorService>();
+        services.AddPulseboardMcp();
         if (options.Demo)
         {
             Demo.SampleDashboards.WriteIfEmpty(options.DashboardsDirectory);
@@ -121,6 +124,7 @@ public static class PulseboardServer
         app.MapMetaEndpoints();
         app.MapPageEndpoints();
         app.MapMetricsEndpoints();
+        app.MapMcpEndpoints();
 
         var infoPath = Path.Combine(Path.GetFullPath(options.DataDirectory), "server.json");
         app.Lifetime.ApplicationStarted.Register(() =>

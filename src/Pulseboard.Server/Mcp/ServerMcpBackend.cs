@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Http;
+using Pulseboard.Log;
+using Pulseboard.Projection.Definitions;
+using Pulseboard.Server.Auth;
+using Pulseboard.Server.Serving;
+
+namespace Pulseboard.Server.Mcp;
+
+/// <summary>
+/// The MCP tools inside <c>serve</c>: the caches as served (in memory), the server's own log (the path
+/// <c>POST /api/events</c> takes: the same log, seq and id index), and the scope of the request's bearer token.
+/// </summary>
+internal sealed class ServerMcpBackend(IHttpContextAccessor http, Tokens tokens, CacheStore caches, IEventLog log, ServerOptions options, Metrics.ServerMetrics metrics) : IMcpBackend
+{
+    public int MaxEventBytes => options.MaxEventBytes;
+
+    public TimeProvider Time => options.TimeProvider;
+
+    /// <summary>From the current request's token, read at each call: a stateless session has one request per call.</summary>
+    public McpScope Scope
+    {
+        get
+        {
+            if (!tokens.Any)
+            {
+                return McpScope.Everything;
+            }
+            // The /mcp middleware refused requests without a known token, so a grant is there; none means no access.
+            var grant = http.HttpContext is { } context ? tokens.Find(context.Request) : null;
+            return grant is null ? new McpScope("none", [], false) : new McpScope(grant.Name, grant.Dashboards, grant.Read);
+        }
+    }
+
+    public DefinitionSet Definitions() => DefinitionLoader.LoadDirectory(options.DashboardsDirectory);
+
+    public ValueTask<IReadOnlyDictionary<string, McpCache>> CachesAsync(IReadOnlyCollection<string> dashboards, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, McpCache>(StringComparer.Ordinal);
+        foreach (var id in dashboards)
+        {
+            if (caches.TryGet(id, out var cache))
+            {
+                found[id] = new McpCache(cache.Bytes, cache.Summary);
+            }
+        }
+        return ValueTask.FromResult<IReadOnlyDictionary<string, McpCache>>(found);
+    }
+
+    public async ValueTask<(AppendOutcome Outcome, string? Failure)> AppendAsync(Event e, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<AppendOutcome> outcomes;
+        try
+        {
+            outcomes = await log.AppendAsync([e], cancellationToken).ConfigureAwait(false);
+        }
+        catch (LogWriteException ex)
+        {
+            return (default, $"the event log cannot store events now: {ex.Message}");
+        }
+        if (outcomes[0].Stored)
+        {
+            metrics.Appended.Add(1, new KeyValuePair<string, object?>("dashboard", e.Dashboard));
+        }
+        return (outcomes[0], null);
+    }
+}
