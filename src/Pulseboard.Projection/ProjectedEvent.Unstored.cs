@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Pulseboard.Projection;
 
-public sealed partial class ProjectedEvent
+internal sealed partial class ProjectedEvent
 {
     /// <summary>
     /// An event not stored yet, as the projector will see it once stored (seq 0, received at
