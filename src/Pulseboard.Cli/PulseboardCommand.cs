@@ -32,7 +32,7 @@ internal static class PulseboardCommand
             ExportCommand.Create(data, dashboards),
             GrafanaCommand.Create(dashboards),
             CheckCommand.Create(dashboards),
-            SchemaCommand.Create(),
+            SchemaCommand.Create(dashboards),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
