@@ -26,7 +26,7 @@ internal static class PulseboardCommand
             dashboards,
             ServeCommand.Create(data, dashboards),
             EmitCommand.Create(data),
-            TailCommand.Create(data),
+            TailCommand.Create(data, dashboards),
             ProjectCommand.CreateProject(data, dashboards),
             ProjectCommand.CreateRebuild(data, dashboards),
             ExportCommand.Create(data, dashboards),

@@ -24,7 +24,7 @@ internal static partial class SectionSchema
     /// <summary>dashboard, section, action, priority, and source when the section needs one.</summary>
     private static List<Field> Address(DashboardDefinition dashboard, SectionPlan section, IReadOnlyList<Matcher> matchers, List<SectionRead> reads)
     {
-        string Shown(string root) => string.Concat(reads.Where(r => r.Path.Root == root && r.Path.Segments.Count == 0).Select(r => r.Shows).Distinct().Select(s => $" Shown {s}."));
+        string Shown(string root) => string.Concat(reads.Where(r => r.Path.Root == root && r.Path.Segments.Count == 0).Select(r => r.Shows).Distinct().Select(s => $" On the dashboard: {s}."));
         var fields = new List<Field>
         {
             Names("dashboard", "The dashboard the event is addressed to", [.. matchers.Select(m => (Glob?)m.Dashboard)], slug: true, dashboard.Id, Shown("dashboard")),

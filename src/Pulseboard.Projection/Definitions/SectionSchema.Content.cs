@@ -63,7 +63,7 @@ internal static partial class SectionSchema
                 var (schema, example) = Typed(c.Node, c.Name, $"Holds {string.Join(", ", c.Node.Children.Select(g => g.Name))}.");
                 return new Field(c.Name, schema, example);
             }).ToList();
-            var description = shows.Length == 0 ? objectDescription : $"{objectDescription} Also shown whole: {shows}.";
+            var description = shows.Length == 0 ? objectDescription : $"{objectDescription} Also shown whole on the dashboard: {shows}.";
             var example = new JsonObject();
             foreach (var field in fields)
             {
@@ -72,19 +72,19 @@ internal static partial class SectionSchema
             return (Object(fields, description), example);
         }
         var nullable = !node.Reads.Any(r => r.Required);
-        var text = $"{shows}.{(nullable ? " Null when there is none." : "")}";
+        var text = $"On the dashboard: {shows}.{(nullable ? " Null when there is none." : "")}";
         var leaf = name == "content" ? "value" : name;
         if (node.Reads.Any(r => r.As == ReadAs.Number))
         {
-            return (Leaf("number", nullable, "A number, " + text), 1);
+            return (Leaf("number", nullable, "A number. " + text), 1);
         }
         if (node.Reads.Any(r => r.As == ReadAs.Key))
         {
-            return (Leaf("string", nullable, "Text, " + text), $"{leaf}-1");
+            return (Leaf("string", nullable, "Text. " + text), $"{leaf}-1");
         }
         if (node.Reads.Any(r => r.As == ReadAs.Text))
         {
-            return (Leaf("string", nullable, "Text, " + text), "example text");
+            return (Leaf("string", nullable, "Text. " + text), "example text");
         }
         // Shown as it is: text or a number, the one union of types here (anyOf below the root, each branch typed).
         var branches = new JsonArray(new JsonObject { ["type"] = "string" }, new JsonObject { ["type"] = "number" });
@@ -92,6 +92,6 @@ internal static partial class SectionSchema
         {
             branches.Add(new JsonObject { ["type"] = "null" });
         }
-        return (new JsonObject { ["description"] = "Text or a number, " + text, ["anyOf"] = branches }, $"example {leaf}");
+        return (new JsonObject { ["description"] = "Text or a number. " + text, ["anyOf"] = branches }, $"example {leaf}");
     }
 }
