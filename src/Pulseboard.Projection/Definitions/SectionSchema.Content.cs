@@ -76,15 +76,15 @@ internal static partial class SectionSchema
         var leaf = name == "content" ? "value" : name;
         if (node.Reads.Any(r => r.As == ReadAs.Number))
         {
-            return (Leaf("number", nullable, "A number. " + text), 1);
+            return (Leaf("number", nullable, text), 1);
         }
         if (node.Reads.Any(r => r.As == ReadAs.Key))
         {
-            return (Leaf("string", nullable, "Text. " + text), $"{leaf}-1");
+            return (Leaf("string", nullable, text), $"{leaf}-1");
         }
         if (node.Reads.Any(r => r.As == ReadAs.Text))
         {
-            return (Leaf("string", nullable, "Text. " + text), "example text");
+            return (Leaf("string", nullable, text), "example text");
         }
         // Shown as it is: text or a number, the one union of types here (anyOf below the root, each branch typed).
         var branches = new JsonArray(new JsonObject { ["type"] = "string" }, new JsonObject { ["type"] = "number" });
@@ -92,6 +92,6 @@ internal static partial class SectionSchema
         {
             branches.Add(new JsonObject { ["type"] = "null" });
         }
-        return (new JsonObject { ["description"] = "Text or a number. " + text, ["anyOf"] = branches }, $"example {leaf}");
+        return (new JsonObject { ["description"] = text, ["anyOf"] = branches }, $"example {leaf}");
     }
 }
