@@ -44,7 +44,7 @@ public sealed class SectionSchemaTests
                 .Select(problem => $"{p.Dashboard.Id}/{p.Section.Id} {problem}");
         }).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
-        Assert.Equal(37, SampleSections.Count());
+        Assert.NotEmpty(SampleSections);
     }
 
     [Fact]
