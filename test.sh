@@ -31,7 +31,7 @@ if [ -n "$missing" ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 
-echo "test.sh: installing the schema checker (Ajv) from npm..."
+echo "test.sh: installing the schema checkers (Ajv, xgrammar) from npm..."
 (cd tests/schema-check && npm ci --no-audit --no-fund --silent)
 
 echo "test.sh: building..."

@@ -26,13 +26,13 @@ internal static class PulseboardCommand
             dashboards,
             ServeCommand.Create(data, dashboards),
             EmitCommand.Create(data),
-            TailCommand.Create(data),
+            TailCommand.Create(data, dashboards),
             ProjectCommand.CreateProject(data, dashboards),
             ProjectCommand.CreateRebuild(data, dashboards),
             ExportCommand.Create(data, dashboards),
             GrafanaCommand.Create(dashboards),
             CheckCommand.Create(dashboards),
-            SchemaCommand.Create(),
+            SchemaCommand.Create(dashboards),
             McpCommand.Create(data, dashboards),
         };
         var parsed = root.Parse(args);

@@ -71,7 +71,8 @@ public sealed class Projector : IDisposable
     public long Checkpoint => _checkpoint;
 
     /// <summary>
-    /// Takes the projector's lock (<c>caches/projector.lock</c>), loads the definitions and the caches that match them; a dashboard whose cache is missing or was built from
+    /// Takes the projector's lock (<c>caches/projector.lock</c>), loads the definitions (unless
+    /// <see cref="ProjectorOptions.Definitions"/> holds them) and the caches that match them; a dashboard whose cache is missing or was built from
     /// another definition starts empty and is rebuilt by the next cycle. Marks caches without a definition orphaned.
     /// </summary>
     /// <exception cref="LogLockedException">Another projector (a running server, another project --once) holds the caches.</exception>
@@ -79,7 +80,7 @@ public sealed class Projector : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(log);
-        var projector = new Projector(options, DefinitionLoader.LoadDirectory(options.DashboardsDirectory));
+        var projector = new Projector(options, options.Definitions ?? DefinitionLoader.LoadDirectory(options.DashboardsDirectory));
         try
         {
             projector.Load(log);
@@ -186,7 +187,7 @@ public sealed class Projector : IDisposable
     /// <summary>Applies one event to every section that takes it, in caches that have not seen it; true when any took it.</summary>
     private bool Apply(ProjectedEvent e)
     {
-        _index ??= new SectionIndex(_caches);
+        _index ??= new SectionIndex(_caches.ConvertAll(c => c.Definition));
         var any = false;
         foreach (var (c, section, certain) in _index.For(e))
         {

@@ -12,6 +12,13 @@ public sealed class ProjectorOptions
     /// <summary>The definitions folder. Default <c>./dashboards</c>.</summary>
     public string DashboardsDirectory { get; init; } = "./dashboards";
 
+    /// <summary>
+    /// The definitions, already loaded from <see cref="DashboardsDirectory"/>: the server loads them once and shares
+    /// them between the projector, ingest (which flags events no section takes) and its schemas. Default null: the
+    /// projector loads them itself.
+    /// </summary>
+    internal Definitions.DefinitionSet? Definitions { get; init; }
+
     /// <summary>A cache larger than this is written anyway and warned about once. Default 256 KB.</summary>
     public int CacheBudgetBytes { get; init; } = 256 * 1024;
 

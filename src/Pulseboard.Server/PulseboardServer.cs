@@ -51,7 +51,7 @@ public static class PulseboardServer
 
     /// <summary>
     /// Registers what the server runs on: the options and their clock, the tokens, the log (opened when first
-    /// resolved), the continuous projector, the caches as served, the pages, the metrics, and with
+    /// resolved), the definitions (loaded once, shared), the continuous projector, the caches as served, the pages, the metrics, and with
     /// <see cref="ServerOptions.Demo"/> the demo's agents.
     /// </summary>
     /// <exception cref="ArgumentException">An option is out of range: the message names it and its default.</exception>
@@ -83,6 +83,7 @@ public static class PulseboardServer
         services.AddSingleton(_ => RendererAssets.Load(options.RendererDirectory));
         services.AddSingleton<DashboardPages>();
         services.AddSingleton<ProjectorStatus>();
+        services.AddSingleton<ServedDefinitions>();
         services.AddSingleton<Metrics.ServerMetrics>();
         services.AddHostedService<ProjectorService>();
         services.AddPulseboardMcp();
@@ -122,6 +123,7 @@ public static class PulseboardServer
         app.MapDashboardEndpoints();
         app.MapStreamEndpoints();
         app.MapMetaEndpoints();
+        app.MapSchemaEndpoints();
         app.MapPageEndpoints();
         app.MapMetricsEndpoints();
         app.MapMcpEndpoints();

@@ -1,16 +1,25 @@
 using System.CommandLine;
 using Pulseboard.Log;
+using Pulseboard.Projection;
+using Pulseboard.Projection.Definitions;
 
 namespace Pulseboard.Cli.Commands;
 
-/// <summary><c>pulseboard tail</c>: prints the last events as stored (JSON Lines with seq and received), and follows.</summary>
+/// <summary>
+/// <c>pulseboard tail</c>: prints the last events as stored (JSON Lines with seq and received), and follows; with
+/// <c>--unmatched</c>, only the stray ones: events no section of any definition takes.
+/// </summary>
 internal static class TailCommand
 {
-    public static Command Create(Option<string> data)
+    public static Command Create(Option<string> data, Option<string> dashboards)
     {
         var count = new Option<int>("-n", "--lines") { Description = "How many of the last events to print", DefaultValueFactory = _ => 10 };
         var follow = new Option<bool>("-f", "--follow") { Description = "Keep printing new events until Ctrl+C" };
-        var command = new Command("tail", "Print the last events of the log, one JSON line each with its seq") { count, follow };
+        var unmatched = new Option<bool>("--unmatched")
+        {
+            Description = "Only events that no section of any definition (--dashboards) takes: a typo in the dashboard, section or action, or a definition not written yet",
+        };
+        var command = new Command("tail", "Print the last events of the log, one JSON line each with its seq") { count, follow, unmatched };
         command.Validators.Add(result =>
         {
             if (result.GetValue(count) < 0)
@@ -20,21 +29,44 @@ internal static class TailCommand
         });
         command.SetAction(async (parsed, cancellationToken) =>
         {
+            Stray? stray = null;
+            if (parsed.GetValue(unmatched))
+            {
+                var directory = parsed.GetValue(dashboards)!;
+                if (!Directory.Exists(directory))
+                {
+                    await Console.Error.WriteLineAsync($"pulseboard tail: no folder {directory}; give --dashboards DIR, the definitions an event must match").ConfigureAwait(false);
+                    return ExitCodes.BadInput;
+                }
+                stray = new Stray(DefinitionLoader.LoadDirectory(directory));
+                foreach (var error in stray.Definitions.Errors)
+                {
+                    await Console.Error.WriteLineAsync($"{error} (this definition matches nothing until it is fixed)").ConfigureAwait(false);
+                }
+            }
             await using var reader = new FileEventLogReader(parsed.GetValue(data)!);
-            var from = Math.Max(reader.Start, reader.End - parsed.GetValue(count) + 1);
-            using var cursor = reader.OpenCursor(from);
             using var stdout = Console.OpenStandardOutput();
+            var lines = parsed.GetValue(count);
+            var from = stray is null ? Math.Max(reader.Start, reader.End - lines + 1) : reader.Start;
+            using var cursor = reader.OpenCursor(from);
             var batch = new List<LogRecord>();
             try
             {
+                if (stray is not null)
+                {
+                    await stray.PrintLastAsync(cursor, lines, reader.End, stdout, cancellationToken).ConfigureAwait(false);
+                }
                 do
                 {
                     while (cursor.Read(batch, 1024) > 0)
                     {
                         foreach (var record in batch)
                         {
-                            await stdout.WriteAsync(record.Line, cancellationToken).ConfigureAwait(false);
-                            stdout.WriteByte((byte)'\n');
+                            if (stray is null || stray.IsStray(record))
+                            {
+                                await stdout.WriteAsync(record.Line, cancellationToken).ConfigureAwait(false);
+                                stdout.WriteByte((byte)'\n');
+                            }
                         }
                         batch.Clear();
                         await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -53,5 +85,62 @@ internal static class TailCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Finds stray events with the projector's own index: one lookup per address, not every matcher per event.</summary>
+    private sealed class Stray(DefinitionSet definitions)
+    {
+        private readonly SectionIndex _index = new(definitions.Dashboards);
+        private readonly ProjectionNames _names = new();
+
+        public DefinitionSet Definitions => definitions;
+
+        public bool IsStray(LogRecord record)
+        {
+            try
+            {
+                return !_index.TakesAny(ProjectedEvent.Read(record, _names));
+            }
+            catch (FormatException)
+            {
+                return false; // not an event the projector could read either: nothing a definition could take or miss
+            }
+        }
+
+        /// <summary>Reads the log up to <paramref name="end"/> and prints the last <paramref name="lines"/> stray events in it, with a count on stderr.</summary>
+        public async Task PrintLastAsync(LogCursor cursor, int lines, long end, Stream stdout, CancellationToken cancellationToken)
+        {
+            var last = new Queue<byte[]>();
+            var batch = new List<LogRecord>();
+            long seen = 0, stray = 0;
+            var progress = new ProgressLine("tail", cursor.Next, end);
+            while (cursor.Next <= end && cursor.Read(batch, (int)Math.Min(1024, end - cursor.Next + 1)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                foreach (var record in batch)
+                {
+                    seen++;
+                    if (IsStray(record))
+                    {
+                        stray++;
+                        last.Enqueue(record.Line.ToArray());
+                        if (last.Count > lines)
+                        {
+                            last.Dequeue();
+                        }
+                    }
+                }
+                batch.Clear();
+                progress.Report(cursor.Next - 1);
+            }
+            progress.Done();
+            foreach (var line in last)
+            {
+                await stdout.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+                stdout.WriteByte((byte)'\n');
+            }
+            await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"pulseboard tail: {stray} of {seen} events in the log match no section of the {definitions.Dashboards.Count} definitions{(stray > last.Count ? $"; the last {last.Count} shown" : "")}").ConfigureAwait(false);
+        }
     }
 }

@@ -32,6 +32,14 @@ internal static class Durations
         return value != TimeSpan.MinValue && value > TimeSpan.Zero;
     }
 
+    /// <summary>A duration as a definition would write it, in its largest whole unit: <c>15m</c>, <c>1h</c>, <c>7d</c>.</summary>
+    internal static string ToText(TimeSpan value) =>
+        value.Ticks % TimeSpan.TicksPerDay == 0 ? $"{value.Ticks / TimeSpan.TicksPerDay}d"
+        : value.Ticks % TimeSpan.TicksPerHour == 0 ? $"{value.Ticks / TimeSpan.TicksPerHour}h"
+        : value.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{value.Ticks / TimeSpan.TicksPerMinute}m"
+        : value.Ticks % TimeSpan.TicksPerSecond == 0 ? $"{value.Ticks / TimeSpan.TicksPerSecond}s"
+        : $"{(long)value.TotalMilliseconds}ms";
+
     /// <summary>What a duration must look like, for messages.</summary>
     public const string Hint = "a whole number and a unit: 500ms, 30s, 15m, 1h or 7d";
 }

@@ -12,22 +12,32 @@ internal sealed class Matcher(Glob dashboard, Glob? section, Glob? action, Glob?
     /// <summary>The action glob, when the matcher has one.</summary>
     public Glob? Action { get; } = action;
 
-    /// <summary>Whether <paramref name="e"/> matches.</summary>
-    public bool IsMatch(ProjectedEvent e) =>
-        Dashboard.IsMatch(e.Dashboard)
-        && (section is null || section.IsMatch(e.Section))
-        && (Action is null || Action.IsMatch(e.Action))
-        && (source is null || (e.Source is not null && source.IsMatch(e.Source)))
-        && (priority is null || e.Priority >= priority);
+    /// <summary>The section glob, when the matcher has one.</summary>
+    internal Glob? Section => section;
 
-    /// <summary>Whether <paramref name="e"/>'s dashboard, section and action match: all <see cref="IsMatch"/> asks but source and priority.</summary>
-    internal bool IsAddressMatch(ProjectedEvent e) =>
-        Dashboard.IsMatch(e.Dashboard)
-        && (section is null || section.IsMatch(e.Section))
-        && (Action is null || Action.IsMatch(e.Action));
+    /// <summary>The source glob, when the matcher has one.</summary>
+    internal Glob? Source => source;
+
+    /// <summary>The least priority, when the matcher has one.</summary>
+    internal Priority? Priority => priority;
+
+    /// <summary>Whether <paramref name="e"/> matches.</summary>
+    public bool IsMatch(ProjectedEvent e) => IsMatch(e.Dashboard, e.Section, e.Action, e.Source, e.Priority);
+
+    /// <summary>Whether an event with these fields matches.</summary>
+    internal bool IsMatch(string dashboard, string section, string action, string? source, Priority priority) =>
+        IsAddressMatch(dashboard, section, action)
+        && (Source is null || (source is not null && Source.IsMatch(source)))
+        && (Priority is null || priority >= Priority);
+
+    /// <summary>Whether the dashboard, section and action match: all <see cref="IsMatch(ProjectedEvent)"/> asks but source and priority.</summary>
+    internal bool IsAddressMatch(string dashboard, string section, string action) =>
+        Dashboard.IsMatch(dashboard)
+        && (Section is null || Section.IsMatch(section))
+        && (Action is null || Action.IsMatch(action));
 
     /// <summary>True when the matcher names a source or a priority, which vary between events to the same address.</summary>
-    internal bool ChecksSourceOrPriority => source is not null || priority is not null;
+    internal bool ChecksSourceOrPriority => Source is not null || Priority is not null;
 
     /// <summary>
     /// The matcher in words, for a page that says what feeds a section: <c>events to costs/alerts with action

@@ -1,179 +1,116 @@
-// TEMPORARY: replaced by the generator from branch i12-schema at merge
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Pulseboard.Projection.Sections;
 
 namespace Pulseboard.Projection.Definitions;
 
 /// <summary>
-/// A small stand-in for the per-section schema generator, with its API, so the MCP server builds and is tested before
-/// the real one lands: the address fields from the section's first matcher, content as an object with the paths the
-/// section reads.
+/// The strict JSON Schema of one event a section takes, generated from its definition: what a model is constrained
+/// to when it writes to that section (<c>GET /schema/{dashboard}/{section}.json</c>, <c>pulseboard schema</c>, MCP's
+/// <c>describe_section</c>).
 /// </summary>
+/// <remarks>
+/// <para>
+/// The subset every runtime that constrains a model takes: OpenAI's strict structured outputs, vLLM's xgrammar and
+/// llama.cpp's grammar converter (docs/DEFINITIONS.md, "Schemas per section"). Every object closed
+/// (<c>additionalProperties: false</c>) with all its properties required, optional ones nullable; a type on every
+/// node (two types of a shown value as <c>anyOf</c>, never at the root); fixed values as one-value <c>enum</c>s
+/// (<c>const</c> is not in OpenAI's documented subset); globs as anchored patterns; no <c>format</c>,
+/// <c>minLength</c>, <c>maxLength</c>, <c>$schema</c> or <c>$ref</c>; a description on every property.
+/// </para>
+/// <para>
+/// Left out: <c>timestamp</c> (stamped on receipt) and <c>id</c> (the harness's idempotency key); <c>source</c> unless
+/// the section keys on it, reads it or its matchers ask for one. The generic <see cref="EventSchema"/> stays the
+/// validation contract: an event this schema allows, the server accepts. Pure functions of the definition.
+/// </para>
+/// </remarks>
 internal static partial class SectionSchema
 {
-    public static JsonObject For(DashboardDefinition dashboard, SectionPlan section)
-    {
-        var address = Address.Of(dashboard, section);
-        var properties = new JsonObject
-        {
-            ["dashboard"] = Text(address.Dashboard),
-            ["section"] = Text(address.Section),
-            ["action"] = Text(address.Action),
-            ["priority"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray([.. Priorities(address.Priority).Select(p => JsonValue.Create(p))]) },
-            ["content"] = new JsonObject
-            {
-                ["type"] = "object",
-                ["properties"] = new JsonObject([.. ContentPaths(section).Distinct().Select(p => KeyValuePair.Create(p.Split('.')[0], (JsonNode?)new JsonObject()))]),
-            },
-        };
-        if (ReadsSource(section))
-        {
-            properties["source"] = new JsonObject { ["type"] = "string" };
-        }
-        return new JsonObject
-        {
-            ["type"] = "object",
-            ["properties"] = properties,
-            ["required"] = new JsonArray([.. properties.Select(p => JsonValue.Create(p.Key))]),
-            ["additionalProperties"] = false,
-        };
-    }
+    /// <summary>The strict JSON Schema of one event this section takes (draft 2020-12 keywords; the strict subset above).</summary>
+    public static JsonObject For(DashboardDefinition dashboard, SectionPlan section) => Build(dashboard, section).Schema;
 
-    public static JsonObject Example(DashboardDefinition dashboard, SectionPlan section)
-    {
-        var address = Address.Of(dashboard, section);
-        var content = new JsonObject();
-        foreach (var path in ContentPaths(section))
-        {
-            var segments = path.Split('.');
-            var parent = content;
-            foreach (var segment in segments[..^1])
-            {
-                parent = parent[segment] as JsonObject ?? (JsonObject)(parent[segment] = new JsonObject());
-            }
-            parent[segments[^1]] ??= NumericPaths(section).Contains(path) ? 1 : "example";
-        }
-        var example = new JsonObject
-        {
-            ["dashboard"] = Sample(address.Dashboard, dashboard.Id),
-            ["section"] = Sample(address.Section, section.Id),
-            ["action"] = Sample(address.Action, "example"),
-            ["priority"] = (address.Priority ?? Priority.Normal).ToWire(),
-            ["content"] = content,
-        };
-        if (ReadsSource(section))
-        {
-            example["source"] = "example-agent";
-        }
-        return example;
-    }
+    /// <summary>One example event, valid against <see cref="For"/>, that this section takes (and that changes its cache).</summary>
+    public static JsonObject Example(DashboardDefinition dashboard, SectionPlan section) => Build(dashboard, section).Example;
 
+    /// <summary>
+    /// Every way <paramref name="instance"/> breaks <see cref="For"/>: one message per problem, each naming the field
+    /// (a JSON path like <c>content.amount</c>) and how to fix it. Empty when valid.
+    /// </summary>
     public static IReadOnlyList<string> Check(DashboardDefinition dashboard, SectionPlan section, JsonNode? instance)
     {
-        var address = Address.Of(dashboard, section);
-        if (instance is not JsonObject e)
+        var problems = new List<string>();
+        if (instance is not JsonObject)
         {
-            return ["event: must be an object"];
+            problems.Add($"the event must be a JSON object with the fields {string.Join(", ", Build(dashboard, section).Fields)}, not {Shown(instance)}");
+            return problems;
         }
-        var errors = new List<string>();
-        Field(e, "dashboard", address.Dashboard, errors);
-        Field(e, "section", address.Section, errors);
-        Field(e, "action", address.Action, errors);
-        if (e["content"] is not JsonObject)
-        {
-            errors.Add($"content: must be an object, with the fields {section.Title} reads");
-        }
-        if (e["priority"]?.GetValueKind() == System.Text.Json.JsonValueKind.String && !Priorities(address.Priority).Contains((string)e["priority"]!))
-        {
-            errors.Add($"priority: must be one of {string.Join(", ", Priorities(address.Priority))}");
-        }
-        return errors;
+        Validate(For(dashboard, section), instance, "", problems);
+        return problems;
     }
 
-    private static void Field(JsonObject e, string name, Glob? glob, List<string> errors)
+    /// <summary>A schema's property: its name, its schema, and its value in the example.</summary>
+    private sealed record Field(string Name, JsonObject Schema, JsonNode? Example);
+
+    private sealed record Built(JsonObject Schema, JsonObject Example, IReadOnlyList<string> Fields);
+
+    private static Built Build(DashboardDefinition dashboard, SectionPlan section)
     {
-        var value = e[name]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? (string)e[name]! : null;
-        if (value is null)
+        ArgumentNullException.ThrowIfNull(dashboard);
+        ArgumentNullException.ThrowIfNull(section);
+        var reads = section.Reads().ToList();
+        var (described, others) = Described(section);
+        var fields = Address(dashboard, section, described, reads);
+        if (Content(section, reads) is { } content)
         {
-            errors.Add($"{name}: is required, a string");
+            fields.Add(content);
         }
-        else if (glob is not null && !glob.IsMatch(value))
+        var schema = new JsonObject
         {
-            errors.Add($"{name}: {EventRules.Quote(value)} is not taken by this section; write {(glob.IsLiteral ? EventRules.Quote(glob.Pattern) : "a value matching " + glob.Pattern)}");
+            ["title"] = $"{dashboard.Id}/{section.Id} event",
+            ["description"] = RootDescription(dashboard, section, described, others),
+        };
+        foreach (var (key, value) in Object(fields))
+        {
+            schema[key] = value?.DeepClone();
         }
+        var example = new JsonObject();
+        foreach (var field in fields)
+        {
+            example[field.Name] = field.Example?.DeepClone();
+        }
+        return new Built(schema, example, fields.ConvertAll(f => f.Name));
     }
 
-    private static JsonObject Text(Glob? glob) => glob switch
+    private static string RootDescription(DashboardDefinition dashboard, SectionPlan section, IReadOnlyList<Matcher> described, IReadOnlyList<Matcher> others)
     {
-        null => new JsonObject { ["type"] = "string" },
-        { IsLiteral: true } => new JsonObject { ["type"] = "string", ["const"] = glob.Pattern },
-        _ => new JsonObject { ["type"] = "string", ["pattern"] = "^" + Regex.Escape(glob.Pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$" },
-    };
-
-    private static string Sample(Glob? glob, string fallback) =>
-        glob is null || glob.Pattern == "*" ? fallback : glob.Pattern.Replace("*", "example", StringComparison.Ordinal).Replace('?', 'x');
-
-    private static string[] Priorities(Priority? least) =>
-        [.. PriorityNames.All.Where((_, i) => least is null || i >= (int)least)];
-
-    private static IEnumerable<ValuePath?> Paths(SectionPlan section) => section switch
-    {
-        StatSection s => [s.Value],
-        CounterSection s => [s.Value],
-        FeedSection s => [s.Key],
-        TableSection s => [s.Key, .. s.Columns.Select(c => c.Path)],
-        TimeseriesSection s => [s.Value],
-        DailySection s => [s.Value],
-        HeartbeatSection s => [s.Key],
-        _ => [],
-    };
-
-    private static IEnumerable<string> NumericPaths(SectionPlan section) => section switch
-    {
-        StatSection or CounterSection or TimeseriesSection or DailySection => Paths(section).Where(p => p is not null).Select(p => p!.Text),
-        _ => [],
-    };
-
-    private static Template? TemplateOf(SectionPlan section) => section switch
-    {
-        StatSection s => s.Text,
-        FeedSection s => s.Text,
-        HeartbeatSection s => s.Text,
-        _ => null,
-    };
-
-    private static bool ReadsSource(SectionPlan section) =>
-        Paths(section).Any(p => p?.Text == "source") || (TemplateOf(section)?.Text.Contains("{source}", StringComparison.Ordinal) ?? false);
-
-    /// <summary>The content paths the section reads, without <c>content.</c>.</summary>
-    private static List<string> ContentPaths(SectionPlan section)
-    {
-        var paths = Paths(section).Where(p => p is not null).Select(p => p!.Text).ToList();
-        if (TemplateOf(section) is { } template)
-        {
-            paths.AddRange(TemplateField().Matches(template.Text).Select(m => m.Groups[1].Value));
-        }
-        return [.. paths.Where(p => p.StartsWith("content.", StringComparison.Ordinal)).Select(p => p["content.".Length..])];
+        var text = $"An event for the {section.Kind} \"{section.Title}\" on the dashboard \"{dashboard.Title}\" ({dashboard.Id}/{section.Id}), which shows {section.FromText}. "
+            + "Write every field, null where there is none. Leave out timestamp (stamped on receipt) and id (an idempotency key the harness sets).";
+        return others.Count == 0 ? text
+            : text + $" This schema describes {string.Join(" or ", described.Select(m => m.ToWords()))}; the section also takes {string.Join(" or ", others.Select(m => m.ToWords()))}.";
     }
 
-    [GeneratedRegex(@"\{(content(?:\.[A-Za-z0-9_-]+)+)\}")]
-    private static partial Regex TemplateField();
-
-    /// <summary>The globs of a section's first matcher, read from its text (<see cref="Matcher.ToString"/>).</summary>
-    private sealed record Address(Glob? Dashboard, Glob? Section, Glob? Action, Priority? Priority)
+    /// <summary>A closed object of <paramref name="fields"/>, every one required.</summary>
+    private static JsonObject Object(IReadOnlyList<Field> fields, string? description = null)
     {
-        public static Address Of(DashboardDefinition dashboard, SectionPlan section)
+        var schema = new JsonObject { ["type"] = "object" };
+        if (description is not null)
         {
-            if (section.From.Count == 0)
-            {
-                return new Address(new Glob(dashboard.Id), new Glob(section.Id), null, null);
-            }
-            var fields = section.From[0].ToString().Trim('{', '}').Split(',')
-                .Select(f => f.Split(':', 2)).ToDictionary(f => f[0], f => f[1]);
-            Glob? Of(string name) => fields[name].Length == 0 ? null : new Glob(fields[name]);
-            Priority? least = fields["priority"].Length == 0 ? null : (Priority)PriorityNames.All.ToList().IndexOf(fields["priority"]);
-            return new Address(Of("dashboard"), Of("section"), Of("action"), least);
+            schema["description"] = description;
         }
+        var properties = new JsonObject();
+        foreach (var field in fields)
+        {
+            properties[field.Name] = field.Schema;
+        }
+        schema["properties"] = properties;
+        schema["required"] = new JsonArray([.. fields.Select(f => (JsonNode)f.Name)]);
+        schema["additionalProperties"] = false;
+        return schema;
     }
+
+    /// <summary>A typed leaf: <c>{"type": …, "description": …}</c>, with <c>"null"</c> among the types when nullable.</summary>
+    private static JsonObject Leaf(string type, bool nullable, string description) => new()
+    {
+        ["type"] = nullable ? new JsonArray(type, "null") : type,
+        ["description"] = description,
+    };
 }

@@ -16,6 +16,9 @@ internal sealed class Template
     /// <summary>The template as written.</summary>
     public string Text { get; }
 
+    /// <summary>The paths it reads, in order.</summary>
+    internal IEnumerable<ValuePath> Paths => _parts.Where(p => p.Path is not null).Select(p => p.Path!);
+
     /// <summary>Parses a template, or says what is wrong with it.</summary>
     public static Template? TryParse(string text, out string? error)
     {

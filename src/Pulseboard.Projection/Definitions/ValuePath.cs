@@ -32,6 +32,12 @@ internal sealed class ValuePath
     /// <summary>The path as written.</summary>
     public string Text { get; }
 
+    /// <summary>The event field it starts with: one of <see cref="Roots"/>.</summary>
+    internal string Root => Roots[_root];
+
+    /// <summary>The segments below <see cref="Root"/> (<c>content.a.b</c>: a, b); empty for a field itself.</summary>
+    internal IReadOnlyList<string> Segments => _segments;
+
     /// <summary>Parses a path, or says what is wrong with it.</summary>
     public static ValuePath? TryParse(string text, out string? error)
     {

@@ -43,6 +43,10 @@ internal sealed class CounterSection : SectionPlan, ISectionKind
     /// <inheritdoc/>
     public override SectionState NewState() => new State(this);
 
+    /// <inheritdoc/>
+    internal override IEnumerable<SectionRead> Reads() =>
+        Value is null ? [] : [new SectionRead(Value, ReadAs.Number, true, $"added to the running sum \"{Title}\"")];
+
     private sealed class State(CounterSection plan) : SectionState
     {
         private double _value;

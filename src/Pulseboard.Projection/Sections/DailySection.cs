@@ -63,6 +63,10 @@ internal sealed class DailySection : SectionPlan, ISectionKind
     /// <inheritdoc/>
     public override SectionState NewState() => new State(this);
 
+    /// <inheritdoc/>
+    internal override IEnumerable<SectionRead> Reads() =>
+        Value is null ? [] : [new SectionRead(Value, ReadAs.Number, true, $"summed per day in \"{Title}\"")];
+
     private sealed class State(DailySection plan) : SectionState
     {
         private readonly SortedList<DateOnly, double> _days = []; // days arrive in order: added at the end, dropped from the front

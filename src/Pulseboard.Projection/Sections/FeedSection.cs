@@ -72,6 +72,21 @@ internal sealed class FeedSection : SectionPlan, ISectionKind
     /// <inheritdoc/>
     public override SectionState NewState() => new State(this);
 
+    /// <inheritdoc/>
+    internal override IEnumerable<SectionRead> Reads()
+    {
+        var reads = new List<SectionRead>();
+        if (Key is not null)
+        {
+            reads.Add(new SectionRead(Key, ReadAs.Key, false, $"the item's key in the list \"{Title}\": a later event with the same key replaces the item"
+                + (RemoveOn.Count > 0 ? $", and action {string.Join(" or ", RemoveOn)} removes it" : "")));
+        }
+        reads.AddRange(Text is null
+            ? [new SectionRead(ValuePath.Content, ReadAs.Text, true, $"each item's text in the list \"{Title}\"")]
+            : SectionRead.In(Text, $"in each item's text in the list \"{Title}\": \"{Text.Text}\""));
+        return reads;
+    }
+
     private sealed record Item(string? Key, string Text, string Action, Priority Priority, string? Source, DateTimeOffset At, long Seq);
 
     private sealed class State(FeedSection plan) : SectionState

@@ -114,6 +114,11 @@ internal sealed class HeartbeatSection : SectionPlan, ISectionKind
     /// <inheritdoc/>
     public override SectionState NewState() => new State(this);
 
+    /// <inheritdoc/>
+    internal override IEnumerable<SectionRead> Reads() =>
+        SectionRead.In(Text, $"the line shown beside the source in \"{Title}\": \"{Text?.Text}\"")
+            .Prepend(new SectionRead(Key, ReadAs.Key, true, $"names the source whose heartbeat \"{Title}\" shows: up when seen every {Durations.ToText(Every)}"));
+
     private sealed record Seen(DateTimeOffset Last, string? Text, long Seq);
 
     private sealed class State(HeartbeatSection plan) : SectionState

@@ -55,6 +55,12 @@ internal abstract class SectionPlan
     /// <summary>An empty state.</summary>
     public abstract SectionState NewState();
 
+    /// <summary>
+    /// The values this section reads from an event, each with how it uses it: what <see cref="SectionSchema"/> types
+    /// the events it takes from. Every path the kind reads must be here, or its schema forbids what it needs.
+    /// </summary>
+    internal abstract IEnumerable<SectionRead> Reads();
+
     /// <summary>A state loaded from the section's object in a cache this plan wrote.</summary>
     public SectionState Load(JsonElement cached)
     {

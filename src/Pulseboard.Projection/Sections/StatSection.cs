@@ -60,6 +60,11 @@ internal sealed class StatSection : SectionPlan, ISectionKind
     /// <inheritdoc/>
     public override SectionState NewState() => new State(this);
 
+    /// <inheritdoc/>
+    internal override IEnumerable<SectionRead> Reads() =>
+        (Value is null ? [] : new[] { new SectionRead(Value, ReadAs.Shown, false, $"the value the stat \"{Title}\" shows (the latest event's)") })
+            .Concat(SectionRead.In(Text, $"in the text the stat \"{Title}\" shows: \"{Text?.Text}\""));
+
     private sealed class State(StatSection plan) : SectionState
     {
         private Value _value;

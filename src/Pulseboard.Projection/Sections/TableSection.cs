@@ -61,6 +61,12 @@ internal sealed class TableSection : SectionPlan, ISectionKind
     /// <inheritdoc/>
     public override SectionState NewState() => new State(this);
 
+    /// <inheritdoc/>
+    internal override IEnumerable<SectionRead> Reads() =>
+        Columns.Select(c => new SectionRead(c.Path, ReadAs.Shown, false, $"the column \"{c.Label}\" of the table \"{Title}\""))
+            .Prepend(new SectionRead(Key, ReadAs.Key, true, $"the row's key in the table \"{Title}\": a later event with the same key replaces the row"
+                + (RemoveOn.Count > 0 ? $", and action {string.Join(" or ", RemoveOn)} removes it" : "")));
+
     private sealed record Row(string Key, Value[] Cells, DateTimeOffset At);
 
     private sealed class State(TableSection plan) : SectionState

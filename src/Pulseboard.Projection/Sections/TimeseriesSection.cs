@@ -101,6 +101,11 @@ internal sealed class TimeseriesSection : SectionPlan, ISectionKind
     /// <inheritdoc/>
     public override SectionState NewState() => new State(this);
 
+    /// <inheritdoc/>
+    internal override IEnumerable<SectionRead> Reads() =>
+        Value is null || Agg == Aggregate.Count ? [] :
+        [new SectionRead(Value, ReadAs.Number, true, $"plotted in \"{Title}\" ({Agg.ToString().ToLowerInvariant()} per {Durations.ToText(Bucket)})")];
+
     private sealed class State(TimeseriesSection plan) : SectionState
     {
         // A sorted list, not a tree: buckets arrive in order, so a new one goes at the end and the oldest leaves from

@@ -10,7 +10,7 @@ namespace Pulseboard.Server.Hosting;
 /// The continuous projector inside the server: woken by appends, debounced, and after every cycle the caches it wrote
 /// are handed to the <see cref="CacheStore"/> as bytes. Idle, it sleeps until the next append (or the checkpoint falls due) on <paramref name="time"/>.
 /// </summary>
-internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerOptions options, ProjectorStatus status, Metrics.ServerMetrics metrics, ILoggerFactory loggers, TimeProvider time) : BackgroundService
+internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerOptions options, ServedDefinitions definitions, ProjectorStatus status, Metrics.ServerMetrics metrics, ILoggerFactory loggers, TimeProvider time) : BackgroundService
 {
     private readonly TimeProvider _time = time;
 
@@ -21,6 +21,7 @@ internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerO
         {
             DataDirectory = options.DataDirectory,
             DashboardsDirectory = options.DashboardsDirectory,
+            Definitions = definitions.Set, // the ones ingest flags stray events by
             Logger = loggers.CreateLogger("Pulseboard.Projector"),
             TimeProvider = _time,
             OnCycle = cycle =>

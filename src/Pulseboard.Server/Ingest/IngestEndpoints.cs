@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Net.Http.Headers;
 using Pulseboard.Log;
 using Pulseboard.Server.Auth;
+using Pulseboard.Server.Hosting;
 using Pulseboard.Server.Metrics;
 
 namespace Pulseboard.Server.Ingest;
@@ -17,12 +18,18 @@ namespace Pulseboard.Server.Ingest;
 /// <param name="First">The first position stored, 0 when none.</param>
 /// <param name="Last">The last position stored, 0 when none.</param>
 /// <param name="Positions">With <c>?positions=true</c>: each event's position by index (a duplicate's original one), 0 when refused.</param>
+/// <param name="Unmatched">
+/// The indexes of stored events that no section of any definition takes (a typo in the dashboard, section or action,
+/// or a definition not written yet); absent when there are none. They are stored all the same: a definition added
+/// later may want them.
+/// </param>
 internal sealed record IngestResponse(
     int Accepted,
     List<RejectedEvent> Rejected,
     long First,
     long Last,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long[]? Positions = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long[]? Positions = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] List<int>? Unmatched = null);
 
 /// <summary><c>POST /api/events</c>: one event, a JSON array, or NDJSON.</summary>
 internal static class IngestEndpoints
@@ -33,7 +40,7 @@ internal static class IngestEndpoints
         return app;
     }
 
-    private static async Task<IResult> PostAsync(HttpRequest request, IEventLog log, ServerOptions options, Tokens tokens, ServerMetrics metrics, CancellationToken cancellationToken)
+    private static async Task<IResult> PostAsync(HttpRequest request, IEventLog log, ServerOptions options, Tokens tokens, ServerMetrics metrics, ServedDefinitions definitions, CancellationToken cancellationToken)
     {
         if (Access.Writer(request, tokens, out var grant) is { } denied)
         {
@@ -99,7 +106,7 @@ internal static class IngestEndpoints
                 metrics.ReportClientDrops(client, dropped);
             }
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var result = await AppendAsync(log, parsed, request.Query["durable"] == "true", request.Query["positions"] == "true", cancellationToken).ConfigureAwait(false);
+            var result = await AppendAsync(log, parsed, request.Query["durable"] == "true", request.Query["positions"] == "true", definitions, metrics, cancellationToken).ConfigureAwait(false);
             Record(metrics, parsed, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             return result;
         }
@@ -109,9 +116,10 @@ internal static class IngestEndpoints
         }
     }
 
-    private static async Task<IResult> AppendAsync(IEventLog log, Batch.Parsed parsed, bool durable, bool withPositions, CancellationToken cancellationToken)
+    private static async Task<IResult> AppendAsync(IEventLog log, Batch.Parsed parsed, bool durable, bool withPositions, ServedDefinitions definitions, ServerMetrics metrics, CancellationToken cancellationToken)
     {
         var rejected = parsed.Rejected;
+        List<int>? unmatched = null;
         var positions = withPositions ? new long[parsed.Count] : null;
         long first = 0, last = 0;
         var accepted = 0;
@@ -137,7 +145,16 @@ internal static class IngestEndpoints
                     continue;
                 }
                 accepted++;
-                positions?[parsed.Events[i].Index] = outcome.Position;
+                var (index, e) = parsed.Events[i];
+                if (!definitions.TakesAny(e))
+                {
+                    (unmatched ??= []).Add(index);
+                    if (!outcome.Duplicate)
+                    {
+                        metrics.CountUnmatched(e.Dashboard, 1); // a retry is flagged again, but counted once
+                    }
+                }
+                positions?[index] = outcome.Position;
                 first = first == 0 ? outcome.Position : Math.Min(first, outcome.Position);
                 last = Math.Max(last, outcome.Position);
             }
@@ -151,7 +168,7 @@ internal static class IngestEndpoints
                     ? string.Join("; ", rejected.Select(r => r.Message))
                     : $"{refused} events refused; each is listed under errors with its index, field and fix", rejected);
         }
-        return TypedResults.Json(new IngestResponse(accepted, rejected, first, last, positions), ServerJsonContext.Default.IngestResponse, statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Json(new IngestResponse(accepted, rejected, first, last, positions, unmatched), ServerJsonContext.Default.IngestResponse, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static void Record(ServerMetrics metrics, Batch.Parsed parsed, TimeSpan elapsed)

@@ -10,7 +10,7 @@ namespace Pulseboard.Server.Mcp;
 /// The MCP tools inside <c>serve</c>: the caches as served (in memory), the server's own log (the path
 /// <c>POST /api/events</c> takes: the same log, seq and id index), and the scope of the request's bearer token.
 /// </summary>
-internal sealed class ServerMcpBackend(IHttpContextAccessor http, Tokens tokens, CacheStore caches, IEventLog log, ServerOptions options, Metrics.ServerMetrics metrics) : IMcpBackend
+internal sealed class ServerMcpBackend(IHttpContextAccessor http, Tokens tokens, CacheStore caches, IEventLog log, ServerOptions options, Hosting.ServedDefinitions definitions, Metrics.ServerMetrics metrics) : IMcpBackend
 {
     public int MaxEventBytes => options.MaxEventBytes;
 
@@ -31,7 +31,8 @@ internal sealed class ServerMcpBackend(IHttpContextAccessor http, Tokens tokens,
         }
     }
 
-    public DefinitionSet Definitions() => DefinitionLoader.LoadDirectory(options.DashboardsDirectory);
+    /// <summary>The definitions the server runs on, loaded once (the projector, ingest and the schema routes share them).</summary>
+    public DefinitionSet Definitions() => definitions.Set;
 
     public ValueTask<IReadOnlyDictionary<string, McpCache>> CachesAsync(IReadOnlyCollection<string> dashboards, CancellationToken cancellationToken)
     {

@@ -43,6 +43,7 @@ internal static class MetricsEndpoints
     {
         Counter(text, metrics, "pulseboard_events_appended", "Events stored, by dashboard", "dashboard");
         Counter(text, metrics, "pulseboard_events_rejected", "Events refused, by the field at fault", "reason");
+        Counter(text, metrics, "pulseboard_events_unmatched", "Events stored that no section of any definition takes (a typo in dashboard, section or action?), by dashboard", "dashboard");
         Histogram(text, metrics, "pulseboard_append_duration_seconds", "Time to store one request's events");
         Histogram(text, metrics, "pulseboard_append_batch_events", "Events per request");
 

@@ -16,11 +16,13 @@ internal sealed class ServerMetrics : IDisposable
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<(string Name, string Tag), double> _sums = new();
     private readonly ConcurrentDictionary<string, Histogram> _histograms = new();
+    private readonly ConcurrentDictionary<string, byte> _unmatchedDashboards = new(StringComparer.Ordinal);
 
     public ServerMetrics()
     {
         Appended = _meter.CreateCounter<long>("pulseboard_events_appended", "events", "Events stored, by dashboard");
         Rejected = _meter.CreateCounter<long>("pulseboard_events_rejected", "events", "Events refused, by the field at fault");
+        Unmatched = _meter.CreateCounter<long>("pulseboard_events_unmatched", "events", "Events stored that no section of any definition takes, by dashboard");
         AppendSeconds = _meter.CreateHistogram<double>("pulseboard_append_duration_seconds", "s", "Time to store one request's events");
         BatchSize = _meter.CreateHistogram<long>("pulseboard_append_batch_events", "events", "Events per request");
         SseClients = _meter.CreateUpDownCounter<long>("pulseboard_sse_clients", "clients", "Server-Sent Events streams open");
@@ -44,6 +46,9 @@ internal sealed class ServerMetrics : IDisposable
 
     public Counter<long> Rejected { get; }
 
+    /// <summary>Stray events: stored, but no section of any definition takes them. Count them with <see cref="CountUnmatched"/>.</summary>
+    public Counter<long> Unmatched { get; }
+
     public Histogram<double> AppendSeconds { get; }
 
     public Histogram<long> BatchSize { get; }
@@ -62,6 +67,22 @@ internal sealed class ServerMetrics : IDisposable
             ClientDrops[client] = total;
         }
     }
+
+    /// <summary>
+    /// Counts stray events of a dashboard. Their dashboards are whatever agents wrote (typos, mostly), so at most
+    /// <see cref="MaxUnmatchedDashboards"/> get a series of their own; the rest count under <c>dashboard="_other"</c>.
+    /// </summary>
+    public void CountUnmatched(string dashboard, long count)
+    {
+        if (!_unmatchedDashboards.ContainsKey(dashboard) && (_unmatchedDashboards.Count >= MaxUnmatchedDashboards || !_unmatchedDashboards.TryAdd(dashboard, 0)))
+        {
+            dashboard = "_other";
+        }
+        Unmatched.Add(count, new KeyValuePair<string, object?>("dashboard", dashboard));
+    }
+
+    /// <summary>The most dashboards <c>pulseboard_events_unmatched_total</c> has a series for.</summary>
+    public const int MaxUnmatchedDashboards = 1_000;
 
     private void Record(string name, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
