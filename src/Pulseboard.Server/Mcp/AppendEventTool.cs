@@ -21,11 +21,11 @@ internal sealed class AppendEventTool(IMcpBackend backend) : PulseboardTool(
       "dashboard":{"type":"string","description":"The dashboard's id (a slug), from list_dashboards"},
       "section":{"type":"string","description":"The section the event is addressed to, as describe_section's schema says"},
       "action":{"type":"string","description":"What happened, as describe_section's schema says: ^[A-Za-z0-9_.:-]{1,64}$"},
-      "content":{"type":"object","description":"The event's content: the fields describe_section's schema lists"},
+      "content":{"type":"object","description":"The event's content: the fields describe_section's schema lists (leave it out when the schema has none)"},
       "priority":{"type":"string","enum":["low","normal","high","critical"],"description":"How urgent; default normal"},
       "source":{"type":"string","description":"Who writes it (an agent's name), optional"},
       "id":{"type":"string","description":"An idempotency key of 1 to 128 characters, optional: an event whose id is already stored is not stored twice"}},
-     "required":["dashboard","section","action","content"],"additionalProperties":false}
+     "required":["dashboard","section","action"],"additionalProperties":false}
     """,
     readOnly: false, idempotent: true)
 {
@@ -35,11 +35,9 @@ internal sealed class AppendEventTool(IMcpBackend backend) : PulseboardTool(
 
     protected override async ValueTask<CallToolResult> CallAsync(ToolArguments arguments, CancellationToken cancellationToken)
     {
+        // content may be absent: a section that only counts events (a counter or daily without value:) reads none,
+        // and its schema has no content. Where a section needs one, its schema's check says so.
         var problems = arguments.Errors;
-        if (arguments.Raw("content") is null)
-        {
-            problems.Add("content: is required: an object with the fields describe_section's schema lists");
-        }
 
         // The event contract, checked by the parser POST /api/events uses: types, slugs, names, the size limit.
         var contract = new List<EventError>();
@@ -48,10 +46,6 @@ internal sealed class AppendEventTool(IMcpBackend backend) : PulseboardTool(
 
         // The sections it is for, and their schemas: what the dashboards need of it.
         var flagged = contract.Select(c => c.Field).Where(f => f.Length > 0).ToHashSet(StringComparer.Ordinal);
-        if (arguments.Raw("content") is null)
-        {
-            flagged.Add("content");
-        }
         var definitions = backend.Definitions();
         if (Slug(arguments, "dashboard") is { } dashboardId)
         {

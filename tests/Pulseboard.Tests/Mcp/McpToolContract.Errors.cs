@@ -24,10 +24,13 @@ public abstract partial class McpToolContract
         Assert.StartsWith("append_event did nothing; fix each problem and call it again:\n", text, StringComparison.Ordinal);
         Assert.Contains("- section: must be a string, not a number", text, StringComparison.Ordinal);
         Assert.Contains("- action: is required", text, StringComparison.Ordinal);
-        Assert.Contains("- content: is required", text, StringComparison.Ordinal);
         Assert.Contains("- priority: \"urgent\" is not one of low, normal, high, critical", text, StringComparison.Ordinal);
         Assert.Contains("- \"colour\": unknown argument; append_event takes dashboard, section, action, content, priority, source, id", text, StringComparison.Ordinal);
         Assert.Contains("- timestamp: not an argument; the log stamps the time an event is received", text, StringComparison.Ordinal);
+
+        // No content where the section's schema needs one: its check names the field.
+        text = await RefusedAsync("append_event", """{"dashboard":"costs","section":"spend","action":"spend"}""");
+        Assert.Contains("- content", text, StringComparison.Ordinal);
 
         text = await RefusedAsync("describe_section", """{"dashboard":["costs"]}""");
         Assert.Contains("- dashboard: must be a string", text, StringComparison.Ordinal);

@@ -56,7 +56,7 @@ public abstract partial class McpToolContract : IAsyncLifetime
         Assert.False(append.Annotations?.ReadOnlyHint);
         Assert.True(append.Annotations?.IdempotentHint);
         Assert.False(append.Annotations?.DestructiveHint);
-        Assert.Equal(["action", "content", "dashboard", "section"],
+        Assert.Equal(["action", "dashboard", "section"],
             append.InputSchema.GetProperty("required").EnumerateArray().Select(r => r.GetString()).Order(StringComparer.Ordinal));
     }
 
