@@ -60,10 +60,13 @@ internal static class StreamEndpoints
                     await response.Body.WriteAsync(cache.Frame, aborted).ConfigureAwait(false);
                     sent = cache.Position;
                 }
+                // The keep-alive's timer starts before the flush: once a client has read this frame, the timer that
+                // will send its next keep-alive exists (a test advancing a fake clock right after it relies on that).
+                var next = changed.WaitAsync(options.SseKeepAlive, time, aborted);
                 await response.Body.FlushAsync(aborted).ConfigureAwait(false);
                 try
                 {
-                    await changed.WaitAsync(options.SseKeepAlive, time, aborted).ConfigureAwait(false);
+                    await next.ConfigureAwait(false);
                 }
                 catch (TimeoutException)
                 {
