@@ -1,0 +1,343 @@
+"""The one call every agent makes: ``Client.append`` queues an event and returns at once."""
+
+import asyncio
+import atexit
+import collections
+import datetime
+import itertools
+import threading
+import time
+import uuid
+import weakref
+
+from . import _event
+from ._event import EventError
+from ._http import Connection, Outcome, Refused, Unreachable
+from ._spool import Spool
+
+MAX_BACKOFF = 5.0
+MAX_BATCH_BYTES = 4 * 1024 * 1024  # under the server's 8 MiB body limit
+STAMP_BYTES = len(b'"timestamp":"2026-11-22T14:03:00.123456Z",')
+
+
+class SpoolFull(Exception):
+    """The spool reached its bound: the oldest events in it were dropped to make room."""
+
+
+class Client:
+    """Sends events to a Pulseboard server from a background thread.
+
+    ``append`` never blocks and never raises for back-pressure or a dead server: the event goes into a bounded
+    in-memory queue (full: dropped and counted in ``dropped``), and one daemon thread sends what the queue holds as
+    one NDJSON batch. Every event gets an id (``client_id``-counter) unless it has one, so a retried batch is stored
+    once. A server that cannot be reached: batches go to the spool in ``spool_dir`` (bounded by ``spool_max_bytes``;
+    when full the oldest events go, counted in ``spool_dropped``) and are sent, oldest first and ahead of newer
+    events, once it answers again: from this process or the next one using the same folder. Failures the caller
+    cannot be told of by a return value (invalid events, rejections, refused batches, spool drops) go to
+    ``on_error(exception)``, called on the caller's thread or the writer thread; what it raises is swallowed and
+    counted in ``listener_failures``.
+
+    Thread-safe. ``close`` is idempotent and also runs when the interpreter exits. A ``kill -9`` loses the events
+    still in the in-memory queue (not yet handed to the spool or the server); the spool keeps everything written to
+    it (each write is fsynced), and a batch in flight is either stored by the server or not, never half.
+    """
+
+    def __init__(self, url="http://127.0.0.1:5080", token=None, spool_dir=None, *, on_error=None, queue_size=10000,
+                 max_batch=512, spool_max_bytes=64 * 1024 * 1024, max_event_bytes=_event.DEFAULT_MAX_EVENT_BYTES,
+                 timeout=10.0, max_attempts=4, first_backoff=0.1, client_id=None, exit_timeout=5.0):
+        if queue_size < 1 or max_batch < 1 or max_attempts < 1:
+            raise ValueError("queue_size, max_batch and max_attempts must be at least 1 (defaults 10000, 512, 4)")
+        if max_event_bytes < 256:
+            raise ValueError("max_event_bytes must be at least 256, as on the server (default 65536)")
+        self.client_id = client_id or uuid.uuid4().hex[:12]
+        self._http = Connection(url, token, self.client_id, timeout)
+        self._spool = Spool(spool_dir, spool_max_bytes) if spool_dir is not None else None
+        self._on_error = on_error
+        self._queue_size = queue_size
+        self._max_batch = max_batch
+        self._max_event_bytes = max_event_bytes
+        self._max_attempts = max_attempts
+        self._first_backoff = max(first_backoff, 0.001)
+        self._ids = itertools.count(1)
+        self._queue = collections.deque()
+        self._wake = threading.Event()
+        self._idle = False
+        self._progress = threading.Condition()
+        self._parked = []  # flush markers waiting for the spool to empty
+        self._down_until = 0.0
+        self._down_for = 0.0
+        self._spool_waiting = self._spool is not None and self._spool.size() > 0  # left by an earlier run: it goes first
+        self._closed = False
+        self._stop = False  # close gave up on the server: spool the rest, then end
+        self._halt = threading.Event()  # set with _stop: cuts a backoff short
+        self._count_lock = threading.Lock()
+        self.dropped = 0
+        self.invalid = 0
+        self.rejected = 0
+        self.failed = 0
+        self.delivered = 0
+        self.spooled = 0
+        self.spool_dropped = 0
+        self.listener_failures = 0
+        self.requests = 0
+        self._thread = threading.Thread(target=self._run, name="pulseboard-writer", daemon=True)
+        self._thread.start()
+        reference = weakref.ref(self)
+        self._at_exit = lambda: reference() is not None and reference().close(reference()._exit_timeout)
+        self._exit_timeout = exit_timeout
+        atexit.register(self._at_exit)
+
+    # -- the caller's side ------------------------------------------------------------------------------------------
+
+    def append(self, dashboard, section, action, content=None, priority="normal", source=None, id=None, timestamp=None):
+        """Queues one event and returns at once. True when queued; False when invalid (told to on_error) or dropped
+        (queue full, client closed), each counted. Never raises for back-pressure or a dead server."""
+        line = self._encode(dashboard, section, action, content, priority, source, id, timestamp)
+        if line is None:
+            return False
+        if self._closed or len(self._queue) >= self._queue_size:
+            with self._count_lock:
+                self.dropped += 1
+            return False
+        self._queue.append((line, timestamp is None, None, False))
+        if self._idle:
+            self._wake.set()
+        return True
+
+    async def append_async(self, dashboard, section, action, content=None, priority="normal", source=None, id=None,
+                           timestamp=None, durable=False):
+        """Queues one event and completes with its Outcome: ``seq`` once stored (``durable=True``: once fsynced),
+        ``spooled`` when it waits in the spool, ``error`` when invalid or rejected. Not bound by ``queue_size``:
+        the caller awaits each one. Raises RuntimeError after close."""
+        errors = []
+        line = self._encode(dashboard, section, action, content, priority, source, id, timestamp, errors.append)
+        if line is None:
+            return Outcome(0, errors[0])
+        if self._closed:
+            raise RuntimeError("the client is closed")
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+
+        def answer(outcome):
+            loop.call_soon_threadsafe(lambda: future.done() or future.set_result(outcome))
+
+        self._queue.append((line, timestamp is None, answer, durable))
+        self._wake.set()
+        return await future
+
+    def flush(self, timeout=10):
+        """Waits until every event queued before the call is answered by the server (stored or rejected), spooled
+        ones included. True when that happened within ``timeout`` seconds."""
+        if not self._thread.is_alive():
+            return not self._queue and not self._spool_waiting
+        done = threading.Event()
+        self._queue.append((None, False, done, False))
+        self._wake.set()
+        return done.wait(timeout)
+
+    def close(self, timeout=10):
+        """Flushes what it can within ``timeout`` seconds and spools the rest; then the writer ends. Idempotent.
+
+        Returns at once, leaving the spool for the next process, when the server is unreachable and every event
+        is in the spool. Events appended later are dropped and counted."""
+        if self._closed:
+            self._thread.join(timeout)
+            return
+        self._closed = True
+        atexit.unregister(self._at_exit)
+        deadline = time.monotonic() + timeout
+        handed = threading.Event()
+        self._queue.append((None, False, handed, "handed"))
+        self._wake.set()
+        if handed.wait(timeout) and self._spool_waiting and self._down_until > time.monotonic():
+            pass  # all in the spool and the server away: the next process sends it
+        elif self._spool_waiting or not handed.is_set():
+            self.flush(max(deadline - time.monotonic(), 0))
+        self._stop = True
+        self._halt.set()
+        self._wake.set()
+        self._thread.join(max(deadline - time.monotonic(), 0) + self._http._timeout)
+        self._http.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _encode(self, dashboard, section, action, content, priority, source, id, timestamp, tell=None):
+        try:
+            if id is None:
+                id = "%s-%d" % (self.client_id, next(self._ids))
+            limit = self._max_event_bytes - (STAMP_BYTES if timestamp is None else 0)  # room for a spool stamp
+            return _event.encode(dashboard, section, action, content, priority, source, id, timestamp, limit) + b"\n"
+        except EventError as error:
+            with self._count_lock:
+                self.invalid += 1
+            (tell or self._report)(error)
+            return None
+
+    def _report(self, error):
+        if self._on_error is None:
+            return
+        try:
+            self._on_error(error)
+        except Exception:  # a failing listener must reach neither the agent nor the writer
+            with self._count_lock:
+                self.listener_failures += 1
+
+    def _wait_for(self, condition, timeout):
+        """For tests: waits (bounded) until condition() holds after a batch."""
+        with self._progress:
+            return self._progress.wait_for(condition, timeout)
+
+    # -- the writer thread ------------------------------------------------------------------------------------------
+
+    def _run(self):
+        while True:
+            self._drain_spool_if_due()
+            if not self._queue:
+                if self._stop:
+                    return
+                self._wake.clear()
+                self._idle = True
+                if not self._queue and not self._stop:
+                    self._wake.wait(self._spool_due_in())
+                self._idle = False
+                continue
+            batch, markers = self._take()
+            if batch:
+                self._drain_spool_if_due()  # spooled events go before newer ones
+                self._send(batch)
+            for done, kind in markers:
+                if kind == "handed" or not self._spool_waiting:
+                    done.set()
+                else:
+                    self._parked.append(done)
+            with self._progress:
+                self._progress.notify_all()
+
+    def _take(self):
+        batch, markers, size = [], [], 0
+        while self._queue and len(batch) < self._max_batch and size < MAX_BATCH_BYTES:
+            item = self._queue.popleft()
+            if item[0] is None:
+                markers.append((item[2], item[3]))
+                break  # answered once what came before it is
+            batch.append(item)
+            size += len(item[0])
+        return batch, markers
+
+    def _spool_due_in(self):
+        if not self._spool_waiting:
+            return None
+        return max(self._down_until - time.monotonic(), 0.0)
+
+    def _mark_down(self):
+        self._down_for = self._first_backoff if self._down_for == 0 else min(self._down_for * 2, MAX_BACKOFF)
+        self._down_until = time.monotonic() + self._down_for
+
+    def _send(self, batch):
+        durable = any(item[3] is True for item in batch)
+        if self._spool is not None and (self._spool_waiting or self._down_until > time.monotonic() or self._stop):
+            return self._to_spool(batch)  # behind what waits, or down a moment ago: no network attempt
+        body = b"".join(item[0] for item in batch)
+        try:
+            outcomes = self._post(body, len(batch), durable, self._max_attempts)
+        except Unreachable as error:
+            if self._spool is None:
+                return self._fail(batch, Unreachable("%s; no spool_dir, so %d events were lost" % (error, len(batch))))
+            self._mark_down()
+            return self._to_spool(batch)
+        except Refused as error:
+            return self._fail(batch, error)
+        for item, outcome in zip(batch, outcomes):
+            self._answer(item, outcome)
+
+    def _post(self, body, count, durable, attempts):
+        delay = self._first_backoff
+        for attempt in range(1, attempts + 1):
+            try:
+                self.requests += 1
+                outcomes = self._http.post(body, count, durable, self.dropped)
+                self._down_for = 0.0
+                return outcomes
+            except Unreachable:
+                if attempt == attempts or self._stop:
+                    raise
+            self._halt.wait(delay)  # close() cuts the backoff short
+            delay = min(delay * 2, MAX_BACKOFF)
+
+    def _answer(self, item, outcome):
+        if outcome.error is None:
+            self.delivered += 1
+        else:
+            self.rejected += 1
+            self._report(outcome.error)
+        if item[2] is not None:
+            item[2](outcome)
+
+    def _fail(self, batch, error):
+        self.failed += len(batch)
+        self._report(error)
+        for item in batch:
+            if item[2] is not None:
+                item[2](Outcome(0, EventError("", "event: %s" % error)))
+
+    def _to_spool(self, batch):
+        stamp = None
+        lines = []
+        for line, unstamped, _, _ in batch:
+            if unstamped:  # it may wait a while: keep when it happened, not when it finally arrives
+                stamp = stamp or ('{"timestamp":"%s",' % _now()).encode()
+                line = stamp + line[1:]
+            lines.append(line)
+        try:
+            dropped = self._spool.append(lines)
+        except OSError as error:
+            return self._fail(batch, error)
+        self._spool_waiting = True
+        self.spooled += len(batch)
+        if dropped:
+            self.spool_dropped += dropped
+            self._report(SpoolFull("the spool %s is full (%d bytes): its %d oldest events were dropped"
+                                   % (self._spool.path, self._spool.max_bytes, dropped)))
+        for item in batch:
+            if item[2] is not None:
+                item[2](Outcome(0, None, True))
+
+    def _drain_spool_if_due(self):
+        if not self._spool_waiting or self._stop or self._down_until > time.monotonic():
+            return
+        attempts = 1 if self._down_for else self._max_attempts  # one try tells whether a down server is back
+        try:
+            self._spool.drain(lambda chunk, lines: self._send_spooled(chunk, lines, attempts))
+        except Unreachable:
+            self._mark_down()
+            return
+        except OSError as error:
+            self._mark_down()
+            self._report(error)
+            return
+        self._spool_waiting = False
+        for done in self._parked:
+            done.set()
+        self._parked.clear()
+
+    def _send_spooled(self, chunk, lines, attempts):
+        try:
+            outcomes = self._post(chunk, lines, False, attempts)
+        except Refused as error:  # refused for good, as a live batch would be: sending it again cannot help
+            self.failed += lines
+            self._report(error)
+            return
+        for outcome in outcomes:
+            if outcome.error is None:
+                self.delivered += 1
+            else:
+                self.rejected += 1
+                self._report(outcome.error)
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
