@@ -1,5 +1,6 @@
 // The JavaScript client against a real `pulseboard serve` on loopback.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -63,6 +64,16 @@ describe("delivery", () => {
     assert.equal(client.append(budget(2)), false);
     assert.equal(client.dropped, 1);
     assert.deepEqual(mine(client).map((e) => e.content), [1]);
+  });
+
+  it("the package exports the Node client, and index.d.ts types the README's example", async () => {
+    const exported = await import("pulseboard-client"); // the package's own name: its "exports" map
+    assert.equal(exported.Client, Client);
+    const here = path.dirname(new URL(import.meta.url).pathname);
+    const tsc = path.join(here, "..", "node_modules", ".bin", "tsc");
+    assert.ok(fs.existsSync(tsc), "TypeScript is not installed: run 'npm ci' in clients/js (./test.sh does)");
+    const { code, out } = await new Promise((resolve) => execFile(tsc, ["-p", path.join(here, "types")], (error, stdout) => resolve({ code: error?.code ?? 0, out: stdout })));
+    assert.equal(code, 0, out);
   });
 
   it("the browser entry has the same API and refuses a spool", async () => {
