@@ -52,37 +52,54 @@ def _timestamp(value):
     return value
 
 
-def encode(dashboard, section, action, content, priority, source, id, timestamp, max_event_bytes):
-    """The event as one line of UTF-8 JSON in the wire format, without its newline; raises EventError for a broken rule.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+_slugs = set()  # values already checked: agents write the same few dashboards, sections, actions and sources
+_names = set()
+_KNOWN_MAX = 4096
 
-    The id goes first, so the client can give an id to an event without one by writing it in front of the rest.
+
+def _learn(known, check, field, value):
+    check(field, value)
+    if len(known) >= _KNOWN_MAX:
+        known.clear()
+    known.add(value)
+
+
+def encode(dashboard, section, action, content, priority, source, id, timestamp, max_event_bytes, own_id=False):
+    """The event as one line of UTF-8 JSON in the wire format, with its newline; raises EventError for a broken rule.
+
+    Every field but the id and the content is checked against a rule that allows no character JSON must escape,
+    so the line is written around them and only those two go through the JSON encoder (``own_id``: the id is the
+    client's own, a name and a counter, which needs no escaping either). The line starts with ``{"id":``, which the
+    spool's stamp relies on.
     """
-    _slug("dashboard", dashboard)
-    _slug("section", section)
-    _name("action", action)
-    event = {}
-    if id is not None:
-        if not isinstance(id, str) or not 1 <= len(id) <= MAX_ID_LENGTH:
-            raise EventError("id", "id: must be a string of 1 to %d characters" % MAX_ID_LENGTH)
-        event["id"] = id
-    event["dashboard"] = dashboard
-    event["section"] = section
-    event["action"] = action
+    if dashboard not in _slugs:
+        _learn(_slugs, _slug, "dashboard", dashboard)
+    if section not in _slugs:
+        _learn(_slugs, _slug, "section", section)
+    if action not in _names:
+        _learn(_names, _name, "action", action)
+    if own_id:
+        head = '{"id":"%s","dashboard":"%s","section":"%s","action":"%s"' % (id, dashboard, section, action)
+    elif isinstance(id, str) and 1 <= len(id) <= MAX_ID_LENGTH:
+        head = '{"id":%s,"dashboard":"%s","section":"%s","action":"%s"' % (_ENCODER.encode(id), dashboard, section, action)
+    else:
+        raise EventError("id", "id: must be a string of 1 to %d characters" % MAX_ID_LENGTH)
     if priority is not None and priority != "normal":
         if priority not in PRIORITIES:
             raise EventError("priority", "priority: %s is not one of %s" % (quote(priority), ", ".join(PRIORITIES)))
-        event["priority"] = priority
+        head += ',"priority":"%s"' % priority
     if timestamp is not None:
-        event["timestamp"] = _timestamp(timestamp)
+        head += ',"timestamp":"%s"' % _timestamp(timestamp)
     if source is not None:
-        _name("source", source)
-        event["source"] = source
-    event["content"] = content
+        if source not in _names:
+            _learn(_names, _name, "source", source)
+        head += ',"source":"%s"' % source
     try:
-        line = json.dumps(event, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
-    except (TypeError, ValueError) as error:  # a set, an object, NaN, a lone surrogate: not JSON the server can read
+        line = ("%s,\"content\":%s}\n" % (head, _ENCODER.encode(content))).encode("utf-8")
+    except (TypeError, ValueError, RecursionError) as error:  # a set, NaN, a cycle, a lone surrogate: not JSON
         raise EventError("content", "content: not JSON-serializable (%s); send dicts, lists, str, int, float, bool, None" % error) from None
-    if len(line) > max_event_bytes:
+    if len(line) > max_event_bytes + 1:
         raise EventError("", "event: %d bytes serialized, over the limit of %d bytes; send less content or raise the limit"
-                         % (len(line), max_event_bytes))
+                         % (len(line) - 1, max_event_bytes))
     return line

@@ -49,6 +49,8 @@ class Client:
             raise ValueError("queue_size, max_batch and max_attempts must be at least 1 (defaults 10000, 512, 4)")
         if max_event_bytes < 256:
             raise ValueError("max_event_bytes must be at least 256, as on the server (default 65536)")
+        if client_id is not None and not _event.NAME.fullmatch(client_id):
+            raise ValueError("client_id: %s is not a name (%s); it prefixes every id" % (_event.quote(client_id), _event.NAME_RULE))
         self.client_id = client_id or uuid.uuid4().hex[:12]
         self._http = Connection(url, token, self.client_id, timeout)
         self._spool = Spool(spool_dir, spool_max_bytes) if spool_dir is not None else None
@@ -167,10 +169,11 @@ class Client:
 
     def _encode(self, dashboard, section, action, content, priority, source, id, timestamp, tell=None):
         try:
-            if id is None:
+            own = id is None
+            if own:
                 id = "%s-%d" % (self.client_id, next(self._ids))
             limit = self._max_event_bytes - (STAMP_BYTES if timestamp is None else 0)  # room for a spool stamp
-            return _event.encode(dashboard, section, action, content, priority, source, id, timestamp, limit) + b"\n"
+            return _event.encode(dashboard, section, action, content, priority, source, id, timestamp, limit, own)
         except EventError as error:
             with self._count_lock:
                 self.invalid += 1
