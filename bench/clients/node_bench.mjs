@@ -72,7 +72,10 @@ function seedRound(folder, count) {
 console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}, Node ${process.version}`);
 const server = await Server.start();
 try {
-  await clientRound(server.url, 5000); // warm the server, the connection and the JIT
+  for (let i = 0; i < 2; i++) { // warm the server (its JIT tiers up over the first tens of thousands of events) and ours
+    await clientRound(server.url, 50_000);
+    await floorRound(server.url, 50_000);
+  }
   const folder = tempDir("pb-seed-");
   for (let r = 1; r <= rounds; r++) {
     const c = await clientRound(server.url, events);

@@ -85,7 +85,9 @@ def main():
     print("machine: %d cores, %s, Python %s" % (os.cpu_count(), platform.platform(), platform.python_version()))
     server = Server()
     try:
-        client_round(server.url, 5000)  # warm the server and the connection
+        for _ in range(2):  # warm the server (its JIT tiers up over the first tens of thousands of events)
+            client_round(server.url, 50_000)
+            floor_round(server.url, 50_000)
         with tempfile.TemporaryDirectory() as folder:
             for r in range(1, args.rounds + 1):
                 times, rate, dropped, requests = client_round(server.url, args.events)

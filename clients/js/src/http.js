@@ -9,7 +9,7 @@ export class Unreachable extends Error {
   }
 }
 
-/** The server will never take this batch as sent (401, 403, 413, 415): retrying cannot help. */
+/** The server will never take this batch as sent (401, 403, 413, 415, any other 4xx): retrying cannot help. */
 export class Refused extends Error {
   constructor(status, message) {
     super(message);
@@ -61,8 +61,8 @@ export class Connection {
       throw new Unreachable(`the server at ${this.#endpoint} cannot be reached (${error?.cause?.code ?? error?.message ?? error})`);
     }
     if (status === 202 || status === 400) return outcomes(status, text, count);
-    if ([401, 403, 413, 415].includes(status)) throw new Refused(status, `the server refused the batch: ${status} ${detail(text)}`);
-    throw new Unreachable(`the server answered ${status} ${detail(text)}`);
+    if (status === 408 || status === 429 || status >= 500) throw new Unreachable(`the server answered ${status} ${detail(text)}`);
+    throw new Refused(status, `the server refused the batch: ${status} ${detail(text)}`); // 401, 403, 404, 413...
   }
 }
 

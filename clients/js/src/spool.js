@@ -9,6 +9,8 @@ const NEWLINE = 0x0a;
 
 /** `spool.ndjson` in `folder` (the C# and Python clients' format). Outside the lock the file holds exactly the undelivered events. */
 export class Spool {
+  #held = false; // this process holds the lock (a drain or an append is under way)
+
   constructor(folder, maxBytes) {
     fs.mkdirSync(folder, { recursive: true });
     this.path = path.join(path.resolve(folder), "spool.ndjson");
@@ -56,9 +58,11 @@ export class Spool {
     for (let wait = 5; !this.tryLock(); wait = Math.min(wait * 2, 200)) {
       await new Promise((resolve) => setTimeout(resolve, wait)); // another live process is using the spool
     }
+    this.#held = true;
     try {
       return await work();
     } finally {
+      this.#held = false;
       this.unlock();
     }
   }
@@ -87,18 +91,24 @@ export class Spool {
 
   /** The exit hook's append: synchronous, and only if the lock is free now (else the lines are lost, and it says so). */
   appendSync(lines) {
-    if (!this.tryLock()) return false;
+    // Held by this process: the drain or append under way will never finish (the process is ending), so writing
+    // now is safe; a drain's sent lines stay in the file and go again, harmless with their ids.
+    const mine = this.#held;
+    if (!mine && !this.tryLock()) return false;
     try {
-      const file = fs.openSync(this.path, "a");
+      const file = fs.openSync(this.path, "a+");
       try {
-        fs.writeSync(file, lines.join(""));
+        const size = fs.fstatSync(file).size;
+        const last = Buffer.alloc(1);
+        const torn = size > 0 && fs.readSync(file, last, 0, 1, size - 1) === 1 && last[0] !== NEWLINE;
+        fs.writeSync(file, (torn ? "\n" : "") + lines.join(""));
         fs.fsyncSync(file);
       } finally {
         fs.closeSync(file);
       }
       return true;
     } finally {
-      this.unlock();
+      if (!mine) this.unlock();
     }
   }
 

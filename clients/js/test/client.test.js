@@ -5,7 +5,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Client, SpoolFull } from "../src/node.js";
+import { Client, Refused, SpoolFull } from "../src/node.js";
 import { Client as BrowserClient } from "../src/browser.js";
 import { Spool } from "../src/spool.js";
 import { REPO, Server, child, finished, freePort, readLine, tempDir, waitFor } from "./support.js";
@@ -168,6 +168,19 @@ describe("errors", () => {
     assert.deepEqual(told.map((e) => e.field), ["action", "timestamp"]);
     assert.match(told[1].message, /2026-13-45/);
     assert.deepEqual([client.rejected, client.listenerFailures], [1, 2]);
+    await client.close();
+  });
+});
+
+describe("refusals", () => {
+  it("a batch the server refuses as a whole is reported, not spooled", async () => {
+    const errors = [];
+    const client = new Client({ url: `${server.url}/not-here`, spoolDir: tempDir("pb-404-"), onError: (e) => errors.push(e) }); // a 404
+    client.append(budget(1));
+    assert.equal(await client.flush(30_000), true);
+    assert.deepEqual([client.failed, client.spooled, client.delivered], [1, 0, 0]);
+    assert.ok(errors[0] instanceof Refused);
+    assert.equal(errors[0].status, 404);
     await client.close();
   });
 });

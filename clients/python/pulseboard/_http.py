@@ -12,7 +12,7 @@ class Unreachable(Exception):
 
 
 class Refused(Exception):
-    """The server will never take this batch as sent (401, 403, 413, 415): retrying cannot help."""
+    """The server will never take this batch as sent (401, 403, 413, 415, any other 4xx): retrying cannot help."""
 
     def __init__(self, status, message):
         super().__init__(message)
@@ -68,9 +68,9 @@ class Connection:
             raise Unreachable("the server at %s cannot be reached (%s)" % (self._parts.netloc, error or type(error).__name__)) from None
         if status in (202, 400):
             return _outcomes(status, answer, count)
-        if status in (401, 403, 413, 415):
-            raise Refused(status, "the server refused the batch: %d %s" % (status, _detail(answer)))
-        raise Unreachable("the server answered %d %s" % (status, _detail(answer)))
+        if status in (408, 429) or status >= 500:
+            raise Unreachable("the server answered %d %s" % (status, _detail(answer)))
+        raise Refused(status, "the server refused the batch: %d %s" % (status, _detail(answer)))  # 401, 403, 404, 413...
 
     def close(self):
         if self._connection is not None:

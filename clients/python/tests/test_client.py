@@ -174,6 +174,17 @@ class ErrorTests(unittest.TestCase):
             self.assertEqual((1, 2), (client.rejected, client.listener_failures))
 
 
+    def test_a_batch_the_server_refuses_as_a_whole_is_reported_not_spooled(self):
+        errors = Errors()
+        with tempfile.TemporaryDirectory() as spool:
+            with pulseboard.Client(SERVER.url + "/not-here", spool_dir=spool, on_error=errors) as client:  # a 404
+                client.append("costs", "alerts", "budget_warning", 1)
+                self.assertTrue(client.flush(timeout=30))
+                self.assertEqual((1, 0, 0), (client.failed, client.spooled, client.delivered))
+                self.assertIsInstance(errors[0], pulseboard.Refused)
+                self.assertEqual(404, errors[0].status)
+
+
 class SpoolTests(unittest.TestCase):
     def setUp(self):
         self.spool = tempfile.mkdtemp(prefix="pb-spool-")
