@@ -104,7 +104,7 @@ class NonBlockingTests(unittest.TestCase):
                 self.assertTrue(all(results[:10]))
                 self.assertGreater(client.dropped, 0)
                 self.assertEqual(100, results.count(True) + client.dropped)
-                client.close(timeout=1)
+                client.close(timeout=30)  # returns once the request timed out and the rest is spooled
                 self.assertEqual(results.count(True), client.spooled)  # what was queued is in the spool, none lost
 
 
