@@ -28,10 +28,11 @@ async function clientRound(url, count) {
     client.append({ dashboard: "costs", section: "alerts", action: "budget_warning", content, priority: "high", source: "bench" });
     times[i] = process.hrtime.bigint() - t0;
   }
+  const loop = performance.now() - started;
   if (!(await client.flush(300_000))) throw new Error("flush did not finish within 300 s");
   const seconds = (performance.now() - started) / 1000;
   await client.close();
-  return { times: times.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), rate: client.delivered / seconds, requests: client.requests, dropped: client.dropped };
+  return { times: times.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), rate: client.delivered / seconds, mean: (loop * 1000) / count, requests: client.requests, dropped: client.dropped };
 }
 
 async function floorRound(url, count, batch = 512) {
@@ -81,7 +82,8 @@ try {
     const c = await clientRound(server.url, events);
     const floor = await floorRound(server.url, events);
     const s = seedRound(folder, events);
-    console.log(`round ${r}: client append p50 ${percentile(c.times, 0.5).toFixed(2)} us, p99 ${percentile(c.times, 0.99).toFixed(2)} us; `
+    console.log(`round ${r}: client append p50 ${percentile(c.times, 0.5).toFixed(2)} us, p99 ${percentile(c.times, 0.99).toFixed(2)} us, `
+      + `mean ${c.mean.toFixed(2)} us (the loop's time / calls); `
       + `delivered ${Math.round(c.rate)} events/s in ${c.requests} requests (${c.dropped} dropped); `
       + `server floor (pre-built batches of 512, one connection) ${Math.round(floor)} events/s | `
       + `seed open/write/close p50 ${percentile(s.times, 0.5).toFixed(2)} us, p99 ${percentile(s.times, 0.99).toFixed(2)} us, ${Math.round(s.rate)} events/s`);

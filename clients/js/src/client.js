@@ -48,6 +48,9 @@ export class ClientCore {
       if (!Number.isInteger(o[key]) || o[key] < 1) throw new RangeError(`${key} must be an integer of at least 1 (defaults: queueSize 10000, maxBatch 512, maxAttempts 4)`);
     }
     if (!(o.maxEventBytes >= 256)) throw new RangeError("maxEventBytes must be at least 256, as on the server (default 65536)");
+    if (o.clientId != null && !/^[A-Za-z0-9_.:-]{1,64}$/.test(o.clientId)) {
+      throw new TypeError(`clientId: ${JSON.stringify(String(o.clientId))} is not a name (^[A-Za-z0-9_.:-]{1,64}$); it prefixes every id`);
+    }
     this.clientId = o.clientId ?? Array.from({ length: 12 }, () => "0123456789abcdef"[Math.floor(Math.random() * 16)]).join("");
     this.#http = new Connection(o.url ?? "http://127.0.0.1:5080", o.token, this.clientId, o.timeoutMs, o.fetch);
     this.#spool = spool;

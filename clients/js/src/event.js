@@ -37,61 +37,78 @@ function name(field, value) {
   }
 }
 
+const slugs = new Set(); // values already checked: agents write the same few dashboards, sections, actions, sources
+const names = new Set();
+const KNOWN_MAX = 4096;
+
+function learn(known, check, field, value) {
+  check(field, value);
+  if (known.size >= KNOWN_MAX) known.clear();
+  known.add(value);
+}
+
 /**
  * The event as one line of JSON in the wire format (with its newline); throws EventError for a broken rule.
- * `reserve` bytes are kept free under the limit (room for a timestamp the spool may add).
+ * Every field but the id and the content is checked against a rule that allows no character JSON must escape, so
+ * the line is written around them and only those two go through JSON.stringify (`ownId`: the id is the client's
+ * own, a name and a counter, which needs no escaping either). The line starts with {"id": (the spool's stamp relies
+ * on the opening brace). `reserve` bytes are kept free under the limit (room for a timestamp the spool may add).
  */
-export function encode(e, id, maxEventBytes, reserve) {
+export function encode(e, ownId, maxEventBytes, reserve) {
   if (e === null || typeof e !== "object" || Array.isArray(e)) {
     throw new EventError("", "event: must be an object like { dashboard, section, action, content }");
   }
-  for (const key of Object.keys(e)) {
+  for (const key in e) {
     if (!FIELDS.has(key)) {
       throw new EventError(key, `${quote(key)}: is not a field of an event; the fields are ${[...FIELDS].join(", ")}`);
     }
   }
-  slug("dashboard", e.dashboard);
-  slug("section", e.section);
-  name("action", e.action);
-  const wire = {};
-  const given = e.id ?? id;
-  if (typeof given !== "string" || given.length < 1 || given.length > 128) {
+  const { dashboard, section, action, priority, timestamp, source, id } = e;
+  if (!slugs.has(dashboard)) learn(slugs, slug, "dashboard", dashboard);
+  if (!slugs.has(section)) learn(slugs, slug, "section", section);
+  if (!names.has(action)) learn(names, name, "action", action);
+  let line;
+  if (id == null) {
+    line = `{"id":"${ownId}"`;
+  } else if (typeof id === "string" && id.length >= 1 && id.length <= 128) {
+    line = `{"id":${JSON.stringify(id)}`;
+  } else {
     throw new EventError("id", "id: must be a string of 1 to 128 characters");
   }
-  wire.id = given;
-  wire.dashboard = e.dashboard;
-  wire.section = e.section;
-  wire.action = e.action;
-  if (e.priority != null && e.priority !== "normal") {
-    if (!PRIORITIES.includes(e.priority)) {
-      throw new EventError("priority", `priority: ${quote(e.priority)} is not one of ${PRIORITIES.join(", ")}`);
+  line += `,"dashboard":"${dashboard}","section":"${section}","action":"${action}"`;
+  if (priority != null && priority !== "normal") {
+    if (!PRIORITIES.includes(priority)) {
+      throw new EventError("priority", `priority: ${quote(priority)} is not one of ${PRIORITIES.join(", ")}`);
     }
-    wire.priority = e.priority;
+    line += `,"priority":"${priority}"`;
   }
-  if (e.timestamp != null) {
-    const text = e.timestamp instanceof Date ? e.timestamp.toISOString() : e.timestamp;
+  if (timestamp != null) {
+    const text = timestamp instanceof Date && !Number.isNaN(timestamp.getTime()) ? timestamp.toISOString() : timestamp;
     if (typeof text !== "string" || !TIMESTAMP.test(text)) {
       throw new EventError("timestamp", `timestamp: ${quote(text)} is not an RFC 3339 date-time; write it like 2026-11-22T14:03:00Z`);
     }
-    wire.timestamp = text;
+    line += `,"timestamp":"${text}"`;
   }
-  if (e.source != null) {
-    name("source", e.source);
-    wire.source = e.source;
+  if (source != null) {
+    if (!names.has(source)) learn(names, name, "source", source);
+    line += `,"source":"${source}"`;
   }
-  wire.content = e.content === undefined ? null : e.content;
-  let line;
+  let content;
   try {
-    line = JSON.stringify(wire);
+    content = e.content === undefined ? "null" : JSON.stringify(e.content);
   } catch (error) { // a BigInt, a cycle: not JSON the server can read
     throw new EventError("content", `content: not JSON-serializable (${error.message}); send objects, arrays, strings, numbers, booleans, null`);
   }
-  const limit = maxEventBytes - reserve;
+  if (content === undefined) { // a function or a symbol: JSON has no such value
+    throw new EventError("content", "content: not JSON-serializable (a function or a symbol); send objects, arrays, strings, numbers, booleans, null");
+  }
+  line += `,"content":${content}}\n`;
+  const limit = maxEventBytes - reserve + 1; // the newline is not part of the event
   if (line.length * 3 > limit) { // a UTF-16 unit is at most 3 UTF-8 bytes: count only when it could matter
     const bytes = encoder.encode(line).length;
     if (bytes > limit) {
-      throw new EventError("", `event: ${bytes} bytes serialized, over the limit of ${limit} bytes; send less content or raise the limit`);
+      throw new EventError("", `event: ${bytes - 1} bytes serialized, over the limit of ${limit - 1} bytes; send less content or raise the limit`);
     }
   }
-  return line + "\n";
+  return line;
 }
