@@ -131,11 +131,12 @@ describe("errors", () => {
     assert.equal(client.append({ dashboard: "costs", section: "alerts", action: "budget warning" }), false);
     assert.equal(client.append(budget({ big: "x".repeat(70_000) })), false);
     assert.equal(client.append(budget(10n)), false);
+    assert.equal(client.append(budget(() => 1)), false);
     assert.equal(client.append(budget(1, { priority: "urgent" })), false);
     assert.equal(client.append(budget(1, { dashbaord: "typo" })), false);
-    assert.deepEqual(errors.map((e) => e.field), ["dashboard", "action", "", "content", "priority", "dashbaord"]);
+    assert.deepEqual(errors.map((e) => e.field), ["dashboard", "action", "", "content", "content", "priority", "dashbaord"]);
     assert.match(errors[0].message, /"Costs" is not a slug/);
-    assert.equal(client.invalid, 6);
+    assert.equal(client.invalid, 7);
     assert.equal(client.requests, 0);
     await client.close();
   });
