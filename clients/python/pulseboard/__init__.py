@@ -3,7 +3,8 @@ and spools to disk while the server is down. Standard library only."""
 
 from ._event import EventError
 from ._http import Outcome, Refused, Unreachable
-from .client import Client, SpoolFull
+from ._writer import SpoolFull
+from .client import Client
 
 __all__ = ["Client", "EventError", "Outcome", "Refused", "SpoolFull", "Unreachable"]
 __version__ = "0.1.0"
