@@ -186,6 +186,32 @@ describe("refusals", () => {
   });
 });
 
+describe("tokens", () => {
+  it("a token is sent as a bearer, and a missing or narrow one is reported", async () => {
+    const token = "t".repeat(32);
+    const guarded = await Server.start(undefined, [{ name: "agents", token, dashboards: ["costs"] }]);
+    try {
+      const errors = [];
+      const client = new Client({ url: guarded.url, token, onError: (e) => errors.push(e) });
+      client.append(budget(1));
+      assert.equal(await client.flush(30_000), true);
+      client.append({ dashboard: "velocity", section: "tasks", action: "task_completed", content: 2 }); // outside its dashboards: 403
+      assert.equal(await client.flush(30_000), true);
+      assert.deepEqual(mine(client, guarded).map((e) => e.content), [1]);
+      assert.deepEqual(errors.map((e) => e.status), [403]);
+      await client.close();
+      const anonymous = new Client({ url: guarded.url, onError: (e) => errors.push(e) });
+      anonymous.append(budget(3));
+      assert.equal(await anonymous.flush(30_000), true);
+      assert.deepEqual(errors.map((e) => e.status), [403, 401]);
+      assert.match(errors[1].message, /Authorization: Bearer/);
+      await anonymous.close();
+    } finally {
+      await guarded.remove();
+    }
+  });
+});
+
 describe("spool", () => {
   it("a down server spools, and gets everything in order when it is back", async () => {
     const port = await freePort();

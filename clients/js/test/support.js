@@ -39,19 +39,25 @@ export async function waitFor(condition, boundMs = 30_000) {
 }
 
 export class Server {
-  static async start(port) {
-    const server = new Server(port ?? (await freePort()));
+  /** Starts a server on `port` (a free one by default), with `tokens` ([{ name, token, dashboards }]) when given. */
+  static async start(port, tokens) {
+    const server = new Server(port ?? (await freePort()), tokens);
     await server.#waitHealthy();
     return server;
   }
 
-  constructor(port) {
+  constructor(port, tokens) {
     this.port = port;
     this.url = `http://127.0.0.1:${port}`;
     this.data = tempDir("pb-js-");
     const out = fs.openSync(path.join(this.data, "server-output.txt"), "a");
     const [command, ...args] = cli();
-    this.process = spawn(command, [...args, "serve", "--data", this.data, "--dashboards", path.join(REPO, "dashboards"), "--urls", this.url], { stdio: ["ignore", out, out] });
+    const extra = [];
+    if (tokens) {
+      extra.push("--tokens", path.join(this.data, "tokens.json"));
+      fs.writeFileSync(extra[1], JSON.stringify(tokens));
+    }
+    this.process = spawn(command, [...args, "serve", "--data", this.data, "--dashboards", path.join(REPO, "dashboards"), "--urls", this.url, ...extra], { stdio: ["ignore", out, out] });
     fs.closeSync(out);
     this.exited = new Promise((resolve) => this.process.once("exit", resolve));
   }

@@ -33,13 +33,18 @@ def free_port():
 class Server:
     """One server process on ``data`` (a fresh folder unless given) and ``port``."""
 
-    def __init__(self, port=None, data=None):
+    def __init__(self, port=None, data=None, tokens=None):
         self.port = port or free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         self.data = data or tempfile.mkdtemp(prefix="pb-py-")
         self._output = open(os.path.join(self.data, "server-output.txt"), "ab")
+        extra = []
+        if tokens is not None:  # [{"name", "token", "dashboards"}], the server's tokens file
+            extra = ["--tokens", os.path.join(self.data, "tokens.json")]
+            with open(extra[1], "w") as file:
+                json.dump(tokens, file)
         self.process = subprocess.Popen(
-            cli() + ["serve", "--data", self.data, "--dashboards", os.path.join(REPO, "dashboards"), "--urls", self.url],
+            cli() + ["serve", "--data", self.data, "--dashboards", os.path.join(REPO, "dashboards"), "--urls", self.url] + extra,
             stdout=self._output, stderr=subprocess.STDOUT)
         self._wait_healthy()
 

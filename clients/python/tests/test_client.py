@@ -185,6 +185,28 @@ class ErrorTests(unittest.TestCase):
                 self.assertEqual(404, errors[0].status)
 
 
+class TokenTests(unittest.TestCase):
+    def test_a_token_is_sent_as_a_bearer_and_a_missing_or_narrow_one_is_reported(self):
+        token = "t" * 32
+        server = Server(tokens=[{"name": "agents", "token": token, "dashboards": ["costs"]}])
+        try:
+            errors = Errors()
+            with pulseboard.Client(server.url, token=token, on_error=errors) as client:
+                client.append("costs", "alerts", "budget_warning", 1)
+                self.assertTrue(client.flush(timeout=30))
+                client.append("velocity", "tasks", "task_completed", 2)  # outside the token's dashboards: 403
+                self.assertTrue(client.flush(timeout=30))
+                self.assertEqual([1], [e["content"] for e in mine(client, server)])
+                self.assertEqual([403], [e.status for e in errors])
+            with pulseboard.Client(server.url, on_error=errors) as anonymous:
+                anonymous.append("costs", "alerts", "budget_warning", 3)
+                self.assertTrue(anonymous.flush(timeout=30))
+                self.assertEqual([403, 401], [e.status for e in errors])
+                self.assertIn("Authorization: Bearer", str(errors[1]))
+        finally:
+            server.remove()
+
+
 class SpoolTests(unittest.TestCase):
     def setUp(self):
         self.spool = tempfile.mkdtemp(prefix="pb-spool-")
