@@ -1,0 +1,365 @@
+// The JavaScript client against a real `pulseboard serve` on loopback.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { Client, Refused, SpoolFull } from "../src/node.js";
+import { Client as BrowserClient } from "../src/browser.js";
+import { Spool } from "../src/spool.js";
+import { REPO, Server, child, finished, freePort, readLine, tempDir, waitFor } from "./support.js";
+
+let server;
+before(async () => { server = await Server.start(); });
+after(async () => { await server.remove(); });
+
+const mine = (client, on = server) => on.eventsOf(client.clientId);
+const budget = (content, extra = {}) => ({ dashboard: "costs", section: "alerts", action: "budget_warning", content, ...extra });
+const deadUrl = async () => `http://127.0.0.1:${await freePort()}`;
+
+describe("delivery", () => {
+  it("append returns true and flush sees every event stored in order", async () => {
+    const client = new Client({ url: server.url });
+    for (let i = 0; i < 300; i++) assert.equal(client.append(budget({ i }, { priority: "high", source: "haiku" })), true);
+    assert.equal(await client.flush(30_000), true);
+    const stored = mine(client);
+    assert.deepEqual(stored.map((e) => e.content.i), [...Array(300).keys()]);
+    assert.deepEqual([stored[0].priority, stored[0].source], ["high", "haiku"]);
+    assert.equal(client.delivered, 300);
+    await client.close();
+  });
+
+  it("a burst of appends goes in batches of maxBatch", async () => {
+    const client = new Client({ url: server.url, maxBatch: 512 });
+    for (let i = 0; i < 1000; i++) client.append({ dashboard: "velocity", section: "tasks", action: "task_completed", content: { i } });
+    assert.equal(await client.flush(30_000), true);
+    assert.equal(client.requests, 2); // 512 + 488: the writer starts after the synchronous burst
+    assert.equal(mine(client).length, 1000);
+    await client.close();
+  });
+
+  it("appendAsync answers the seq", async () => {
+    const client = new Client({ url: server.url });
+    const outcome = await client.appendAsync(budget({ current: 1 }), { durable: true });
+    assert.equal(outcome.stored, true);
+    assert.equal(outcome.seq, mine(client)[0].seq);
+    await client.close();
+  });
+
+  it("an id given twice is stored once", async () => {
+    const client = new Client({ url: server.url });
+    client.append(budget(1, { id: `${client.clientId}-mine` }));
+    client.append(budget(2, { id: `${client.clientId}-mine` }));
+    assert.equal(await client.flush(30_000), true);
+    assert.deepEqual(mine(client).map((e) => e.content), [1]);
+    await client.close();
+  });
+
+  it("close is idempotent and later appends are dropped and counted", async () => {
+    const client = new Client({ url: server.url });
+    client.append(budget(1));
+    await client.close();
+    await client.close();
+    assert.equal(client.append(budget(2)), false);
+    assert.equal(client.dropped, 1);
+    assert.deepEqual(mine(client).map((e) => e.content), [1]);
+  });
+
+  it("the package exports the Node client, and index.d.ts types the README's example", async () => {
+    const exported = await import("pulseboard-client"); // the package's own name: its "exports" map
+    assert.equal(exported.Client, Client);
+    const here = path.dirname(new URL(import.meta.url).pathname);
+    const tsc = path.join(here, "..", "node_modules", ".bin", "tsc");
+    assert.ok(fs.existsSync(tsc), "TypeScript is not installed: run 'npm ci' in clients/js (./test.sh does)");
+    const { code, out } = await new Promise((resolve) => execFile(tsc, ["-p", path.join(here, "types")], (error, stdout) => resolve({ code: error?.code ?? 0, out: stdout })));
+    assert.equal(code, 0, out);
+  });
+
+  it("the browser entry has the same API and refuses a spool", async () => {
+    assert.throws(() => new BrowserClient({ url: server.url, spoolDir: "x" }), /a browser has no disk spool/);
+    const client = new BrowserClient({ url: server.url });
+    client.append(budget(7));
+    assert.equal(await client.flush(30_000), true);
+    assert.deepEqual(mine(client).map((e) => e.content), [7]);
+    await client.close();
+  });
+});
+
+describe("never blocking", () => {
+  it("append returns at once against a server that never answers, and a full queue drops and counts", async () => {
+    const hung = net.createServer(() => {}); // takes connections, never answers
+    await new Promise((resolve) => hung.listen(0, "127.0.0.1", resolve));
+    const sockets = [];
+    hung.on("connection", (s) => sockets.push(s));
+    try {
+      const client = new Client({ url: `http://127.0.0.1:${hung.address().port}`, spoolDir: tempDir("pb-hung-"), queueSize: 10, timeoutMs: 1000, maxAttempts: 1 });
+      const results = Array.from({ length: 100 }, (_, i) => client.append(budget(i)));
+      assert.equal(results.filter(Boolean).length, 10);
+      assert.equal(client.dropped, 90);
+      await client.close(1000);
+      assert.equal(client.spooled, 10); // what was queued is in the spool, none lost
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      hung.close();
+    }
+  });
+});
+
+describe("retries", () => {
+  it("a batch whose answer was lost is sent again and stored once", async () => {
+    const proxy = await losesFirstAnswer(server.port);
+    try {
+      const client = new Client({ url: proxy.url, firstBackoffMs: 10 });
+      for (let i = 0; i < 5; i++) client.append(budget(i));
+      assert.equal(await client.flush(30_000), true);
+      assert.ok(client.requests >= 2);
+      assert.deepEqual(mine(client).map((e) => e.content), [0, 1, 2, 3, 4]);
+      assert.equal(client.delivered, 5);
+      await client.close();
+    } finally {
+      proxy.close();
+    }
+  });
+});
+
+describe("errors", () => {
+  it("an invalid event is told at once, without a round trip", async () => {
+    const errors = [];
+    const client = new Client({ url: server.url, onError: (e) => errors.push(e) });
+    assert.equal(client.append({ dashboard: "Costs", section: "alerts", action: "budget_warning" }), false);
+    assert.equal(client.append({ dashboard: "costs", section: "alerts", action: "budget warning" }), false);
+    assert.equal(client.append(budget({ big: "x".repeat(70_000) })), false);
+    assert.equal(client.append(budget(10n)), false);
+    assert.equal(client.append(budget(() => 1)), false);
+    assert.equal(client.append(budget(1, { priority: "urgent" })), false);
+    assert.equal(client.append(budget(1, { dashbaord: "typo" })), false);
+    assert.deepEqual(errors.map((e) => e.field), ["dashboard", "action", "", "content", "content", "priority", "dashbaord"]);
+    assert.match(errors[0].message, /"Costs" is not a slug/);
+    assert.equal(client.invalid, 7);
+    assert.equal(client.requests, 0);
+    await client.close();
+  });
+
+  it("the rules agree with the server's samples", async () => {
+    const samples = JSON.parse(fs.readFileSync(path.join(REPO, "tests", "samples", "event-samples.json"), "utf8"));
+    const client = new Client({ url: server.url, onError: () => {} });
+    let checked = 0;
+    for (const sample of samples) {
+      const e = sample.event;
+      if (e === null || typeof e !== "object" || Array.isArray(e)) continue; // not an object: not expressible as append's argument
+      if (e.timestamp && !sample.valid && sample.why.includes("timestamp")) continue; // a calendar check the schema's pattern does not make
+      assert.equal(client.append(e), sample.valid, sample.why);
+      checked++;
+    }
+    assert.ok(checked > 20);
+    await client.close();
+  });
+
+  it("rejected events reach onError, and a throwing onError stops nothing", async () => {
+    const told = [];
+    const client = new Client({ url: server.url, onError: (e) => { told.push(e); throw new Error("the listener fails"); } });
+    assert.equal(client.append({ dashboard: "costs", section: "alerts", action: "Bad Action" }), false); // not thrown at the caller
+    client.append(budget(1, { timestamp: "2026-13-45T00:00:00Z" })); // the server refuses it
+    client.append(budget(2));
+    assert.equal(await client.flush(30_000), true);
+    client.append(budget(3));
+    assert.equal(await client.flush(30_000), true);
+    assert.deepEqual(mine(client).map((e) => e.content), [2, 3]);
+    assert.deepEqual(told.map((e) => e.field), ["action", "timestamp"]);
+    assert.match(told[1].message, /2026-13-45/);
+    assert.deepEqual([client.rejected, client.listenerFailures], [1, 2]);
+    await client.close();
+  });
+});
+
+describe("refusals", () => {
+  it("a batch the server refuses as a whole is reported, not spooled", async () => {
+    const errors = [];
+    const client = new Client({ url: `${server.url}/not-here`, spoolDir: tempDir("pb-404-"), onError: (e) => errors.push(e) }); // a 404
+    client.append(budget(1));
+    assert.equal(await client.flush(30_000), true);
+    assert.deepEqual([client.failed, client.spooled, client.delivered], [1, 0, 0]);
+    assert.ok(errors[0] instanceof Refused);
+    assert.equal(errors[0].status, 404);
+    await client.close();
+  });
+});
+
+describe("tokens", () => {
+  it("a token is sent as a bearer, and a missing or narrow one is reported", async () => {
+    const token = "t".repeat(32);
+    const guarded = await Server.start(undefined, [{ name: "agents", token, dashboards: ["costs"] }]);
+    try {
+      const errors = [];
+      const client = new Client({ url: guarded.url, token, onError: (e) => errors.push(e) });
+      client.append(budget(1));
+      assert.equal(await client.flush(30_000), true);
+      client.append({ dashboard: "velocity", section: "tasks", action: "task_completed", content: 2 }); // outside its dashboards: 403
+      assert.equal(await client.flush(30_000), true);
+      assert.deepEqual(mine(client, guarded).map((e) => e.content), [1]);
+      assert.deepEqual(errors.map((e) => e.status), [403]);
+      await client.close();
+      const anonymous = new Client({ url: guarded.url, onError: (e) => errors.push(e) });
+      anonymous.append(budget(3));
+      assert.equal(await anonymous.flush(30_000), true);
+      assert.deepEqual(errors.map((e) => e.status), [403, 401]);
+      assert.match(errors[1].message, /Authorization: Bearer/);
+      await anonymous.close();
+    } finally {
+      await guarded.remove();
+    }
+  });
+});
+
+describe("spool", () => {
+  it("a down server spools, and gets everything in order when it is back", async () => {
+    const port = await freePort();
+    const spoolDir = tempDir("pb-spool-");
+    const client = new Client({ url: `http://127.0.0.1:${port}`, spoolDir, firstBackoffMs: 50 });
+    for (let i = 0; i < 20; i++) client.append(budget(i));
+    await waitFor(() => client.spooled === 20);
+    const back = await Server.start(port);
+    try {
+      client.append(budget(20));
+      assert.equal(await client.flush(60_000), true);
+      const stored = mine(client, back);
+      assert.deepEqual(stored.map((e) => e.content), [...Array(21).keys()]);
+      assert.ok(stored[0].timestamp); // stamped when spooled: it says when it happened
+      await client.close();
+      assert.equal(fs.existsSync(path.join(spoolDir, "spool.ndjson")), false);
+    } finally {
+      await back.remove();
+    }
+  });
+
+  it("the next process with the same spool sends what the last one left, first", async () => {
+    const spoolDir = tempDir("pb-spool-");
+    const earlier = child(`
+      import { Client } from "pulseboard-client";
+      const [url, spoolDir, clientId] = process.argv.slice(1);
+      const client = new Client({ url, spoolDir, clientId });
+      for (let i = 0; i < 10; i++) client.append({ dashboard: "costs", section: "alerts", action: "budget_warning", content: i });
+      await client.close(30000);
+      console.log(client.spooled);`, await deadUrl(), spoolDir, `earlier-${process.pid}`);
+    const { code, out, err } = await finished(earlier);
+    assert.equal(out.trim(), "10", `${code} ${err}`);
+    const client = new Client({ url: server.url, spoolDir });
+    client.append(budget(10));
+    assert.equal(await client.flush(60_000), true);
+    const ours = server.events().filter((e) => e.id?.startsWith(`earlier-${process.pid}-`) || e.id?.startsWith(`${client.clientId}-`));
+    assert.deepEqual(ours.map((e) => e.content), [...Array(11).keys()]);
+    await client.close();
+  });
+
+  it("a full spool drops the oldest and counts them", async () => {
+    const spoolDir = tempDir("pb-spool-");
+    const errors = [];
+    const client = new Client({ url: await deadUrl(), spoolDir, spoolMaxBytes: 2000, maxBatch: 5, onError: (e) => errors.push(e) });
+    for (let i = 0; i < 60; i++) client.append(budget(i));
+    await waitFor(() => client.spooled === 60);
+    assert.ok(fs.statSync(path.join(spoolDir, "spool.ndjson")).size <= 2000);
+    assert.ok(client.spoolDropped > 0);
+    assert.ok(errors.some((e) => e instanceof SpoolFull));
+    await client.close(0);
+    const afterwards = new Client({ url: server.url, spoolDir });
+    assert.equal(await afterwards.flush(60_000), true);
+    await afterwards.close();
+    const kept = mine(client).map((e) => e.content);
+    assert.deepEqual(kept, Array.from({ length: kept.length }, (_, i) => 60 - kept.length + i)); // the newest, in order
+    assert.equal(kept.length + client.spoolDropped, 60);
+  });
+});
+
+describe("processes", () => {
+  it("a script that ends sends what it queued", async () => {
+    const clientId = `ends-${process.pid}`;
+    const script = child(`
+      import { Client } from "pulseboard-client";
+      const [url, clientId] = process.argv.slice(1);
+      const client = new Client({ url, clientId });
+      for (let i = 0; i < 50; i++) client.append({ dashboard: "costs", section: "alerts", action: "budget_warning", content: i });`, server.url, clientId);
+    const { code, err } = await finished(script);
+    assert.equal(code, 0, err);
+    assert.deepEqual(server.eventsOf(clientId).map((e) => e.content), [...Array(50).keys()]);
+  });
+
+  it("process.exit() spools what was still queued; the next client delivers it", async () => {
+    const spoolDir = tempDir("pb-exit-");
+    const clientId = `exit-${process.pid}`;
+    const script = child(`
+      import { Client } from "pulseboard-client";
+      const [url, spoolDir, clientId] = process.argv.slice(1);
+      const client = new Client({ url, spoolDir, clientId });
+      for (let i = 0; i < 30; i++) client.append({ dashboard: "costs", section: "alerts", action: "budget_warning", content: i });
+      process.exit(0);`, server.url, spoolDir, clientId);
+    const { code, err } = await finished(script);
+    assert.equal(code, 0, err);
+    const next = new Client({ url: server.url, spoolDir });
+    assert.equal(await next.flush(60_000), true);
+    await next.close();
+    assert.deepEqual(server.eventsOf(clientId).map((e) => e.content), [...Array(30).keys()]);
+  });
+
+  it("kill -9 loses only the events not yet spooled", async () => {
+    // The child spools 5 events (server down), then queues 3 more while this test holds the spool's lock, so its
+    // writer cannot spool them; then it is killed. The next client delivers exactly the 5.
+    const spoolDir = tempDir("pb-kill-");
+    const clientId = `killed-${process.pid}`;
+    const killed = child(`
+      import { Client } from "pulseboard-client";
+      import readline from "node:readline";
+      const [url, spoolDir, clientId] = process.argv.slice(1);
+      const lines = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+      const client = new Client({ url, spoolDir, clientId });
+      for (let i = 0; i < 5; i++) client.append({ dashboard: "costs", section: "alerts", action: "budget_warning", content: i });
+      for (const deadline = Date.now() + 30000; client.spooled < 5 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 5));
+      console.log(client.spooled === 5 ? "spooled" : "not spooled");
+      await lines.next();
+      for (let i = 5; i < 8; i++) client.append({ dashboard: "costs", section: "alerts", action: "budget_warning", content: i });
+      console.log("queued");
+      await lines.next();`, await deadUrl(), spoolDir, clientId);
+    try {
+      assert.equal(await readLine(killed), "spooled");
+      const lock = new Spool(spoolDir, 1);
+      await waitFor(() => lock.tryLock()); // the child's writer takes it for a moment on each retry
+      killed.stdin.write("go\n");
+      assert.equal(await readLine(killed), "queued");
+      process.kill(killed.pid, "SIGKILL");
+      await new Promise((resolve) => killed.once("exit", resolve));
+      lock.unlock();
+      const next = new Client({ url: server.url, spoolDir });
+      assert.equal(await next.flush(60_000), true);
+      await next.close();
+      assert.deepEqual(server.eventsOf(clientId).map((e) => e.content), [0, 1, 2, 3, 4]);
+    } finally {
+      if (killed.exitCode === null && killed.signalCode === null) killed.kill("SIGKILL");
+    }
+  });
+});
+
+/** A loopback proxy that forwards the first request, lets the server store it, and drops the answer. */
+async function losesFirstAnswer(port) {
+  let first = true;
+  const sockets = [];
+  const proxy = net.createServer((downstream) => {
+    sockets.push(downstream);
+    const upstream = net.connect(port, "127.0.0.1");
+    sockets.push(upstream);
+    downstream.pipe(upstream);
+    upstream.on("data", (data) => {
+      if (first) {
+        first = false; // the server stored the batch; the client never hears of it
+        downstream.destroy();
+        upstream.destroy();
+        return;
+      }
+      downstream.write(data);
+    });
+    upstream.on("error", () => downstream.destroy());
+    downstream.on("error", () => upstream.destroy());
+    upstream.on("close", () => downstream.destroy());
+  });
+  await new Promise((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${proxy.address().port}`, close: () => { sockets.forEach((s) => s.destroy()); proxy.close(); } };
+}
