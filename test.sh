@@ -26,6 +26,7 @@ fi
 missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium"     # the browser tests (Playwright drives Debian's Chromium)
 [ -x /usr/bin/promtool ] || missing="$missing prometheus"   # promtool checks the /metrics exposition
+[ -x /usr/bin/prometheus-alertmanager ] || missing="$missing prometheus-alertmanager"   # alert notices routed through a real Alertmanager
 if [ -n "$missing" ]; then
   echo "test.sh: installing Debian packages:$missing..."
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null

@@ -60,6 +60,18 @@ internal sealed partial class AlertOutbox : IAlertOutbox, IDisposable
         }
     }
 
+    /// <summary>How many deliveries are still owed.</summary>
+    public int PendingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
     /// <summary>Appends <paramref name="notice"/> and fsyncs it: once this returns, the notice survives a crash.</summary>
     /// <exception cref="IOException">The disk refused the write or the fsync; the outbox takes no more notices.</exception>
     public void Enqueue(AlertNotice notice)

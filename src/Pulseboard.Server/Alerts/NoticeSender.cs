@@ -8,7 +8,8 @@ namespace Pulseboard.Server.Alerts;
 /// <param name="Permanent">Trying again cannot help: the SSRF guard refused the address, or the receiver rejected the
 /// notice (a 4xx other than 408 and 429).</param>
 /// <param name="Detail">The status and the start of the answer, or the error: for logs and <c>notify-test</c>.</param>
-internal sealed record SendResult(bool Delivered, bool Permanent, string Detail);
+/// <param name="Refused">The SSRF guard refused the address (then <paramref name="Permanent"/> too).</param>
+internal sealed record SendResult(bool Delivered, bool Permanent, string Detail, bool Refused = false);
 
 /// <summary>
 /// Sends notices over HTTP through the SSRF guard: the connection goes to an address the guard checked for this very
@@ -57,7 +58,7 @@ internal sealed class NoticeSender : IDisposable
         }
         catch (HttpRequestException ex) when (Refusal(ex) is { } refused)
         {
-            return new SendResult(false, true, refused.Message);
+            return new SendResult(false, true, refused.Message, Refused: !refused.Unresolved);
         }
         catch (HttpRequestException ex)
         {

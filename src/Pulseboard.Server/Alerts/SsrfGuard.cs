@@ -4,7 +4,11 @@ using System.Net.Sockets;
 namespace Pulseboard.Server.Alerts;
 
 /// <summary>A notifier's address was refused by the SSRF guard (or could not be resolved); the message says which and why.</summary>
-internal sealed class NotifierRefusedException(string message) : Exception(message);
+internal sealed class NotifierRefusedException(string message, bool unresolved = false) : Exception(message)
+{
+    /// <summary>The host name did not resolve (offline, or a typo) rather than resolving to a refused address.</summary>
+    public bool Unresolved { get; } = unresolved;
+}
 
 /// <summary>
 /// Keeps notices from reaching the inside of the network: a notifier's host is resolved and every address it resolves to
@@ -105,11 +109,11 @@ internal static class SsrfGuard
             }
             catch (SocketException ex)
             {
-                throw new NotifierRefusedException($"{host} does not resolve ({ex.Message}); check the url's host name");
+                throw new NotifierRefusedException($"{host} does not resolve ({ex.Message}); check the url's host name", unresolved: true);
             }
             if (addresses.Length == 0)
             {
-                throw new NotifierRefusedException($"{host} resolves to no address; check the url's host name");
+                throw new NotifierRefusedException($"{host} resolves to no address; check the url's host name", unresolved: true);
             }
         }
         if (!allowPrivate)
