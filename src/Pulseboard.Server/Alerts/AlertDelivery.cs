@@ -25,9 +25,7 @@ internal sealed partial class AlertDelivery(
                 await Task.WhenAll(due.GroupBy(d => d.Notifier, StringComparer.Ordinal).Select(g => DeliverInOrderAsync(g, stoppingToken))).ConfigureAwait(false);
                 continue;
             }
-            var next = outbox.NextDue();
-            var wait = next is { } at ? (at > now ? at - now : TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
-            await outbox.WaitForWorkAsync(wait, stoppingToken).ConfigureAwait(false);
+            await outbox.WaitForWorkAsync(outbox.NextDue(), stoppingToken).ConfigureAwait(false);
         }
     }
 

@@ -132,12 +132,12 @@ internal sealed partial class AlertOutbox : IAlertOutbox, IDisposable
         }
     }
 
-    /// <summary>When the earliest waiting delivery is due; null when nothing is pending.</summary>
+    /// <summary>When the first delivery of some notifier is due (the ones behind it wait for it); null when nothing is pending.</summary>
     public DateTimeOffset? NextDue()
     {
         lock (_gate)
         {
-            return _pending.Count == 0 ? null : _pending.Min(d => d.NextAttempt);
+            return _pending.Count == 0 ? null : _pending.GroupBy(d => d.Notifier, StringComparer.Ordinal).Min(g => g.First().NextAttempt);
         }
     }
 
@@ -185,10 +185,22 @@ internal sealed partial class AlertOutbox : IAlertOutbox, IDisposable
         }
     }
 
-    /// <summary>Waits until a notice is enqueued, <paramref name="timeout"/> passes on the outbox's clock, or <paramref name="cancellationToken"/> fires.</summary>
-    public async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until a notice is enqueued, the clock reaches <paramref name="until"/> (null: no retry is waiting), or
+    /// <paramref name="cancellationToken"/> fires. Waking early is harmless: the caller looks at what is due again.
+    /// </summary>
+    public async Task WaitForWorkAsync(DateTimeOffset? until, CancellationToken cancellationToken)
     {
-        using var timer = timeout == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(timeout, _time);
+        var delay = until is { } due ? due - _time.GetUtcNow() : Timeout.InfiniteTimeSpan;
+        if (until is not null && delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+        using var timer = until is null ? new CancellationTokenSource() : new CancellationTokenSource(delay, _time);
+        if (until is { } again && _time.GetUtcNow() >= again)
+        {
+            return; // the clock jumped past the due time while the timer was being made (a fake clock in a test)
+        }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
