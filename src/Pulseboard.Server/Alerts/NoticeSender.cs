@@ -21,31 +21,17 @@ internal sealed class NoticeSender : IDisposable
     /// <summary>The longest one attempt may take: a receiver that hangs is a failed attempt, retried later.</summary>
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
 
-    private static readonly HttpRequestOptionsKey<bool> s_allowPrivate = new("Pulseboard.AllowPrivate");
-    private readonly HttpClient _http;
-
-    public NoticeSender()
-    {
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false, // a proxy would be the address checked, not the receiver
-            AllowAutoRedirect = false, // a redirect could point anywhere; a notifier's url is where it goes
-            UseCookies = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            ConnectCallback = ConnectAsync,
-        };
-        _http = new HttpClient(handler) { Timeout = AttemptTimeout };
-        _http.DefaultRequestHeaders.UserAgent.ParseAdd("Pulseboard-Alerts/1.0");
-    }
+    private readonly HttpClient _guarded = Create(allowPrivate: false);
+    private readonly HttpClient _private = Create(allowPrivate: true); // its own pool: a connection allowed for one notifier is never reused for a guarded one
 
     public async Task<SendResult> SendAsync(Notifier notifier, AlertNotice notice, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notifier);
         using var request = NoticeBodies.Build(notifier, notice);
-        request.Options.Set(s_allowPrivate, notifier.AllowPrivate);
+        var http = notifier.AllowPrivate ? _private : _guarded;
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var answer = await ReadStartAsync(response, cancellationToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             var detail = $"{status} {response.ReasonPhrase}{(answer.Length > 0 ? ": " + answer : "")}";
@@ -70,7 +56,26 @@ internal sealed class NoticeSender : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _guarded.Dispose();
+        _private.Dispose();
+    }
+
+    private static HttpClient Create(bool allowPrivate)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false, // a proxy would be the address checked, not the receiver
+            AllowAutoRedirect = false, // a redirect could point anywhere; a notifier's url is where it goes
+            UseCookies = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, allowPrivate, cancellationToken),
+        };
+        var http = new HttpClient(handler) { Timeout = AttemptTimeout };
+        http.DefaultRequestHeaders.UserAgent.ParseAdd("Pulseboard-Alerts/1.0");
+        return http;
+    }
 
     private static NotifierRefusedException? Refusal(Exception ex)
     {
@@ -84,14 +89,13 @@ internal sealed class NoticeSender : IDisposable
         return null;
     }
 
-    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, bool allowPrivate, CancellationToken cancellationToken)
     {
-        var allowPrivate = context.InitialRequestMessage.Options.TryGetValue(s_allowPrivate, out var allow) && allow;
-        var addresses = await SsrfGuard.ResolveAsync(context.DnsEndPoint.Host, allowPrivate, cancellationToken).ConfigureAwait(false);
+        var addresses = await SsrfGuard.ResolveAsync(endpoint.Host, allowPrivate, cancellationToken).ConfigureAwait(false);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(addresses, endpoint.Port, cancellationToken).ConfigureAwait(false);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch
