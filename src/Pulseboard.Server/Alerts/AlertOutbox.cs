@@ -147,9 +147,13 @@ internal sealed partial class AlertOutbox : IAlertOutbox, IDisposable
         ArgumentNullException.ThrowIfNull(delivery);
         lock (_gate)
         {
-            delivery.Attempts++;
-            delivery.LastError = error;
-            delivery.NextAttempt = nextAttempt;
+            if (IndexOf(delivery) is var index and >= 0)
+            {
+                var pending = _pending[index];
+                pending.Attempts++;
+                pending.LastError = error;
+                pending.NextAttempt = nextAttempt;
+            }
         }
     }
 
@@ -162,10 +166,12 @@ internal sealed partial class AlertOutbox : IAlertOutbox, IDisposable
         ArgumentNullException.ThrowIfNull(delivery);
         lock (_gate)
         {
-            if (!_pending.Remove(delivery))
+            var index = IndexOf(delivery);
+            if (index < 0)
             {
                 return;
             }
+            _pending.RemoveAt(index);
             if (_broken is null)
             {
                 try
@@ -215,6 +221,9 @@ internal sealed partial class AlertOutbox : IAlertOutbox, IDisposable
             // one wake-up covers every notice enqueued so far
         }
     }
+
+    /// <summary>Where the delivery (the one given, or a copy of it) is in the pending list; -1 when it is done.</summary>
+    private int IndexOf(Delivery delivery) => _pending.FindIndex(d => d.N == delivery.N && string.Equals(d.Notifier, delivery.Notifier, StringComparison.Ordinal));
 
     public void Dispose()
     {
