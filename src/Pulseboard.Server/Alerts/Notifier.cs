@@ -27,6 +27,9 @@ internal sealed record Notifier(string Name, NotifierKind Kind, Uri Url, string?
     /// <summary>The kind as notifiers.yaml spells it.</summary>
     public string KindName => Kind.ToString().ToLowerInvariant();
 
-    /// <summary>Hides the secret: a notifier may be logged.</summary>
-    public override string ToString() => $"{Name} ({KindName} {Url})";
+    /// <summary>
+    /// Hides the secret and the URL's path and query: a notifier may be logged, and Slack's and ntfy's URLs are
+    /// themselves credentials.
+    /// </summary>
+    public override string ToString() => $"{Name} ({KindName} {Url.GetLeftPart(UriPartial.Authority)})";
 }

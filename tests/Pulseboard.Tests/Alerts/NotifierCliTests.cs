@@ -32,7 +32,7 @@ public sealed class NotifierCliTests : IDisposable
             """);
         var run = await RunAsync("notify-test", "--notifiers", file, "team");
         Assert.Equal(0, run.Code);
-        Assert.Equal($"team (webhook {receiver.Url}/hook): delivered: 200 OK: ok\n", run.Stdout);
+        Assert.Equal($"team (webhook {receiver.Url}): delivered: 200 OK: ok\n", run.Stdout); // no path: Slack's and ntfy's are secrets
         var body = JsonDocument.Parse(Assert.Single(receiver.Requests).Body).RootElement;
         Assert.Equal("test", body.GetProperty("alert").GetString());
         Assert.Equal("firing", body.GetProperty("status").GetString());
@@ -99,5 +99,14 @@ public sealed class NotifierCliTests : IDisposable
         var fine = await RunAsync("check", "--notifiers", good);
         Assert.Equal(0, fine.Code);
         Assert.Contains("1 notifiers, no problems", fine.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_with_a_notifiers_file_that_does_not_exist_exits_2_naming_it()
+    {
+        var missing = Path.Combine(_data.Path, "nope.yaml");
+        var run = await RunAsync("serve", "--notifiers", missing, "--urls", "http://127.0.0.1:0", "--data", Path.Combine(_data.Path, "data"));
+        Assert.Equal(2, run.Code);
+        Assert.Equal($"pulseboard serve: --notifiers {missing}: no such file\n", run.Stderr);
     }
 }
