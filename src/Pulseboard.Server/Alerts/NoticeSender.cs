@@ -5,8 +5,8 @@ namespace Pulseboard.Server.Alerts;
 
 /// <summary>What one attempt to send a notice gave.</summary>
 /// <param name="Delivered">The receiver answered 2xx.</param>
-/// <param name="Permanent">Trying again cannot help: the SSRF guard refused the address, or the receiver rejected the
-/// notice (a 4xx other than 408 and 429).</param>
+/// <param name="Permanent">Trying again cannot help: the SSRF guard refused the address, the receiver redirected (3xx),
+/// or it rejected the notice (a 4xx other than 408 and 429).</param>
 /// <param name="Detail">The status and the start of the answer, or the error: for logs and <c>notify-test</c>.</param>
 /// <param name="Refused">The SSRF guard refused the address (then <paramref name="Permanent"/> too).</param>
 internal sealed record SendResult(bool Delivered, bool Permanent, string Detail, bool Refused = false);
@@ -39,7 +39,8 @@ internal sealed class NoticeSender : IDisposable
             {
                 return new SendResult(true, false, detail);
             }
-            var permanent = status is >= 400 and < 500 and not 408 and not 429;
+            // A redirect is not followed (it could point anywhere) and a 4xx rejects the body: neither changes by trying again.
+            var permanent = status is >= 300 and < 500 and not 408 and not 429;
             return new SendResult(false, permanent, detail);
         }
         catch (HttpRequestException ex) when (Refusal(ex) is { } refused)

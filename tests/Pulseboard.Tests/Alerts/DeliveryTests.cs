@@ -137,4 +137,22 @@ public sealed class DeliveryTests : IDisposable
         Assert.Equal("/later", requests[2].Path);
         Assert.Equal("a", JsonDocument.Parse(requests[2].Body).RootElement.GetProperty("id").GetString());
     }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(404)]
+    [InlineData(302)]
+    public async Task A_receiver_that_rejects_or_redirects_is_not_retried_the_delivery_is_given_up_and_counted(int status)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answers.Enqueue(status);
+        await using var rig = await DeliveryRig.StartAsync(_data.Path, Hook(receiver.Url));
+        rig.Outbox.Enqueue(DeliveryRig.Notice("rejected"));
+        rig.Outbox.Enqueue(DeliveryRig.Notice("next"));
+        await receiver.WaitForAsync(r => r.Count == 2);
+        await DeliveryRig.UntilAsync(() => rig.Outbox.PendingCount == 0, "both to be done");
+        Assert.Equal(1, rig.Counters.Get("hook", DeliveryCounters.GivenUp));
+        Assert.Equal(1, rig.Counters.Get("hook", DeliveryCounters.FailedAttempt));
+        Assert.Equal(1, rig.Counters.Get("hook", DeliveryCounters.Delivered)); // the next notice was not held back
+    }
 }
