@@ -32,6 +32,7 @@ internal static class PulseboardCommand
             ExportCommand.Create(data, dashboards),
             GrafanaCommand.Create(dashboards),
             CheckCommand.Create(dashboards),
+            NotifyTestCommand.Create(),
             SchemaCommand.Create(dashboards),
             McpCommand.Create(data, dashboards),
         };

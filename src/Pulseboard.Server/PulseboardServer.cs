@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pulseboard.Log;
+using Pulseboard.Server.Alerts;
 using Pulseboard.Server.Auth;
 using Pulseboard.Server.Hosting;
 using Pulseboard.Server.Ingest;
@@ -51,11 +52,13 @@ public static class PulseboardServer
 
     /// <summary>
     /// Registers what the server runs on: the options and their clock, the tokens, the log (opened when first
-    /// resolved), the definitions (loaded once, shared), the continuous projector, the caches as served, the pages, the metrics, and with
-    /// <see cref="ServerOptions.Demo"/> the demo's agents.
+    /// resolved), the definitions (loaded once, shared), the continuous projector, the caches as served, the pages, the
+    /// metrics, the MCP tools, the alert outbox and its delivery, and with <see cref="ServerOptions.Demo"/> the demo's
+    /// agents.
     /// </summary>
     /// <exception cref="ArgumentException">An option is out of range: the message names it and its default.</exception>
-    /// <exception cref="InvalidOperationException">The tokens are malformed, or there are none and an address of <see cref="ServerOptions.Urls"/> is not on loopback.</exception>
+    /// <exception cref="InvalidOperationException">The tokens are malformed, or there are none and an address of
+    /// <see cref="ServerOptions.Urls"/> is not on loopback, or <see cref="ServerOptions.NotifiersPath"/> has problems.</exception>
     public static IServiceCollection AddPulseboard(this IServiceCollection services, ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -74,6 +77,14 @@ public static class PulseboardServer
         {
             RequireLoopback(options.Urls);
         }
+        var notifiers = options.NotifiersPath is null ? NotifierSet.Empty : NotifierSet.Load(options.NotifiersPath);
+        if (notifiers.Errors.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{options.NotifiersPath} has {notifiers.Errors.Count} problems (pulseboard check --notifiers FILE lists them too):\n{string.Join('\n', notifiers.Errors)}");
+        }
+        // MERGE: the engine's alerts name notifiers in notify:; check each name against notifiers.Names here (an unknown
+        // one is an error naming the definition's file, line and field), as `check --notifiers` does.
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
         services.AddProblemDetails();
         services.AddSingleton(options);
@@ -87,6 +98,7 @@ public static class PulseboardServer
         services.AddSingleton<Metrics.ServerMetrics>();
         services.AddHostedService<ProjectorService>();
         services.AddPulseboardMcp();
+        services.AddAlertDelivery(options, notifiers);
         if (options.Demo)
         {
             Demo.SampleDashboards.WriteIfEmpty(options.DashboardsDirectory);

@@ -50,6 +50,13 @@ public sealed class ServerOptions
     /// </summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// notifiers.yaml: where alert notices go (webhook, slack, ntfy, alertmanager) with their secrets; the CLI's
+    /// <c>--notifiers</c> or <c>PULSEBOARD_NOTIFIERS</c>. Null for none: notices are still written to the outbox, and
+    /// given up (counted and logged) for want of a notifier. Default null.
+    /// </summary>
+    public string? NotifiersPath { get; init; }
+
     /// <summary>The largest event, in bytes of JSON. Default 64 KiB.</summary>
     public int MaxEventBytes { get; init; } = EventRules.DefaultMaxEventBytes;
 

@@ -1,6 +1,24 @@
 using Pulseboard;
 using Pulseboard.Log;
 using Pulseboard.Projection;
+using Pulseboard.Server.Alerts;
+
+if (args[0] == "outbox")
+{
+    // Usage: Pulseboard.Tests.Child outbox <data> <round>
+    // Enqueues alert notices forever; prints each one's id once Enqueue returned (durable), so the parent can kill it anywhere.
+    using var outbox = new AlertOutbox(args[1], TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+    Console.WriteLine("ready");
+    for (var n = 0; ; n++)
+    {
+        var id = $"{args[2]}:{n}";
+        outbox.Enqueue(new AlertNotice(id, n % 2 == 0 ? "firing" : "resolved", "model-down", "fleet", "nodes",
+            new Dictionary<string, string> { ["source"] = $"model-{n % 7}" }, $"model-{n % 7} on fleet/nodes is down ({id})",
+            DateTimeOffset.UnixEpoch.AddSeconds(n), n % 2 == 0 ? null : DateTimeOffset.UnixEpoch.AddSeconds(n + 1), "/d/fleet", ["hook"]));
+        Console.Out.WriteLine(id);
+        Console.Out.Flush();
+    }
+}
 
 if (args[0] == "project")
 {

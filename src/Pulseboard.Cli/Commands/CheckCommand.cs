@@ -8,10 +8,23 @@ internal static class CheckCommand
 {
     public static Command Create(Option<string> dashboards)
     {
-        var command = new Command("check", "Validate the dashboard definitions; print every problem with its file, line and field");
-        command.SetAction(parsed =>
+        var notifiers = NotifiersOption.Create();
+        var command = new Command("check", "Validate the dashboard definitions (and --notifiers FILE); print every problem with its file, line and field") { notifiers };
+        command.SetAction(async (parsed, cancellationToken) =>
         {
             var directory = parsed.GetValue(dashboards)!;
+            var notifierProblems = 0;
+            if (NotifiersOption.Path(parsed, notifiers) is { } notifiersPath)
+            {
+                var (notifierSet, problems) = await NotifiersOption.CheckAsync(notifiersPath, "check", cancellationToken).ConfigureAwait(false);
+                notifierProblems = problems;
+                Console.Error.WriteLine(problems == 0 ? $"{notifierSet.Notifiers.Count} notifiers, no problems" : $"{problems} problems in {notifiersPath}");
+                // MERGE: check every alert's notify: names against notifierSet.Names (an unknown one is a problem naming the definition's file, line and field).
+                if (!Directory.Exists(directory) && parsed.GetResult(dashboards) is null or { Implicit: true })
+                {
+                    return problems == 0 ? ExitCodes.Ok : ExitCodes.BadInput; // only the notifiers were asked about
+                }
+            }
             if (!Directory.Exists(directory))
             {
                 Console.Error.WriteLine($"pulseboard check: no folder {directory}; give --dashboards DIR");
@@ -30,7 +43,7 @@ internal static class CheckCommand
             Console.Error.WriteLine(set.Errors.Count == 0
                 ? $"{set.Dashboards.Count} definitions, no problems"
                 : $"{set.Errors.Count} problems in {files} of {set.Dashboards.Count + files} definitions");
-            return set.Errors.Count == 0 ? ExitCodes.Ok : ExitCodes.BadInput;
+            return set.Errors.Count == 0 && notifierProblems == 0 ? ExitCodes.Ok : ExitCodes.BadInput;
         });
         return command;
     }

@@ -15,7 +15,8 @@ internal static class ServeCommand
         durability.AcceptOnlyFromAmong("none", "fsync");
         var demo = new Option<bool>("--demo") { Description = "Write the sample dashboards if there are none, and run simulated agents" };
         var tokens = new Option<string?>("--tokens") { Description = "A JSON file of bearer tokens (or set PULSEBOARD_TOKENS); needed to listen off loopback" };
-        var command = new Command("serve", "Serve: POST /api/events, the projector, GET /api/dashboards/{id}") { urls, durability, tokens, demo };
+        var notifiers = NotifiersOption.Create();
+        var command = new Command("serve", "Serve: POST /api/events, the projector, GET /api/dashboards/{id}") { urls, durability, tokens, notifiers, demo };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             string? tokensJson = null;
@@ -34,8 +35,15 @@ internal static class ServeCommand
             {
                 tokensJson = Environment.GetEnvironmentVariable("PULSEBOARD_TOKENS") is { Length: > 0 } env ? env : null;
             }
+            var notifiersPath = NotifiersOption.Path(parsed, notifiers);
+            if (notifiersPath is not null && !File.Exists(notifiersPath))
+            {
+                await Console.Error.WriteLineAsync($"pulseboard serve: --notifiers {notifiersPath}: no such file").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
             var options = new ServerOptions
             {
+                NotifiersPath = notifiersPath,
                 Demo = parsed.GetValue(demo),
                 TokensJson = tokensJson,
                 TokensOrigin = origin,

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Pulseboard.Log;
+using Pulseboard.Server.Alerts;
 using Pulseboard.Server.Auth;
 using Pulseboard.Server.Hosting;
 using Pulseboard.Server.Serving;
@@ -23,7 +24,7 @@ internal static class MetricsEndpoints
 
     public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/metrics", (HttpRequest request, ServerMetrics metrics, CacheStore caches, IEventLog log, ProjectorStatus projector, ServerOptions options, Tokens tokens, TimeProvider time) =>
+        app.MapGet("/metrics", (HttpRequest request, ServerMetrics metrics, CacheStore caches, IEventLog log, ProjectorStatus projector, ServerOptions options, Tokens tokens, TimeProvider time, DeliveryCounters deliveries, AlertOutbox outbox) =>
         {
             if (Access.Reader(request, tokens) is { } denied)
             {
@@ -33,6 +34,7 @@ internal static class MetricsEndpoints
             var text = new Exposition(buffer);
             var now = time.GetUtcNow();
             WriteHealth(text, metrics, log, projector, caches, options, now);
+            WriteDeliveries(text, deliveries, outbox);
             WriteDashboards(text, caches, now);
             return TypedResults.Bytes(buffer.WrittenMemory.ToArray(), Exposition.ContentType);
         });
@@ -86,6 +88,17 @@ internal static class MetricsEndpoints
         text.Sample("process_cpu_seconds_total", process.TotalProcessorTime.TotalSeconds);
         text.Family("process_start_time_seconds", "gauge", "When the process started, Unix seconds");
         text.Sample("process_start_time_seconds", new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0);
+    }
+
+    private static void WriteDeliveries(Exposition text, DeliveryCounters deliveries, AlertOutbox outbox)
+    {
+        text.Family("pulseboard_alert_deliveries_total", "counter", "Alert notice deliveries by notifier: attempts delivered, attempts failed (retried), deliveries given up");
+        foreach (var (notifier, outcome, count) in deliveries.All())
+        {
+            text.Sample("pulseboard_alert_deliveries_total", count, ("notifier", notifier), ("outcome", outcome));
+        }
+        text.Family("pulseboard_alert_outbox_pending", "gauge", "Alert notice deliveries waiting in the outbox (to be sent, or to be retried)");
+        text.Sample("pulseboard_alert_outbox_pending", outbox.PendingCount);
     }
 
     private static void Counter(Exposition text, ServerMetrics metrics, string name, string help, string label)
