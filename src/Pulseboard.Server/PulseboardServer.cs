@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pulseboard.Log;
+using Pulseboard.Server.Alerts;
 using Pulseboard.Server.Auth;
 using Pulseboard.Server.Hosting;
 using Pulseboard.Server.Ingest;
@@ -24,7 +25,10 @@ public static class PulseboardServer
     /// </summary>
     /// <exception cref="LogLockedException">Another process writes the log.</exception>
     /// <exception cref="InvalidOperationException">An address is not on loopback and there are no tokens, or the tokens are malformed.</exception>
-    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging = null)
+    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging = null) => Build(options, logging, null);
+
+    /// <summary>Builds the server with services of the caller's added after Pulseboard's (tests register an alert outbox).</summary>
+    internal static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging, Action<IServiceCollection>? services)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder();
@@ -33,6 +37,7 @@ public static class PulseboardServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // one line per request is noise here
         logging?.Invoke(builder.Logging);
         builder.Services.AddPulseboard(options);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         try
         {
@@ -83,6 +88,9 @@ public static class PulseboardServer
         services.AddSingleton<ProjectorStatus>();
         services.AddSingleton<Metrics.ServerMetrics>();
         services.AddHostedService<ProjectorService>();
+        services.AddSingleton<Alerts.SilenceStore>();
+        services.AddSingleton<Alerts.AlertEngine>();
+        services.AddHostedService(provider => provider.GetRequiredService<Alerts.AlertEngine>());
         if (options.Demo)
         {
             Demo.SampleDashboards.WriteIfEmpty(options.DashboardsDirectory);
@@ -121,6 +129,7 @@ public static class PulseboardServer
         app.MapMetaEndpoints();
         app.MapPageEndpoints();
         app.MapMetricsEndpoints();
+        app.MapAlertEndpoints();
 
         var infoPath = Path.Combine(Path.GetFullPath(options.DataDirectory), "server.json");
         app.Lifetime.ApplicationStarted.Register(() =>
