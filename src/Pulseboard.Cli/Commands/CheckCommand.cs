@@ -18,6 +18,8 @@ internal static class CheckCommand
                 return ExitCodes.BadInput;
             }
             var set = DefinitionLoader.LoadDirectory(directory);
+            // MERGE: with --notifiers (or PULSEBOARD_NOTIFIERS), every name in an alert's notify: is checked against
+            // NotifierSet.Load(path).Names here: an unknown one is a problem naming the file, line and alert.
             foreach (var error in set.Errors)
             {
                 Console.Error.WriteLine(error);

@@ -44,6 +44,8 @@ internal static class ServeCommand
                 DashboardsDirectory = parsed.GetValue(dashboards)!,
                 Durability = parsed.GetValue(durability) == "fsync" ? Durability.Fsync : Durability.None,
             };
+            // MERGE: serve loads --notifiers here (the delivery half's ServerOptions.NotifiersPath) and refuses to start
+            // when an alert's notify: names a notifier NotifierSet.Load(path).Names does not have.
             Microsoft.AspNetCore.Builder.WebApplication app;
             try
             {
