@@ -22,6 +22,10 @@ internal static partial class DefinitionLoader
         {
             return alerts;
         }
+        // Sections declared but not compiled (each with problems of its own) are not "unknown" to an alert.
+        HashSet<string> declared = Reader.Child(root, "sections") is YamlMappingNode sectionNodes
+            ? [.. sectionNodes.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "")]
+            : [];
         if (node is not YamlMappingNode map)
         {
             reader.Error(node.Start.Line, "alerts", "must be a mapping of alert names to { when: ..., notify: [...] } (see docs/DEFINITIONS.md)");
@@ -41,7 +45,7 @@ internal static partial class DefinitionLoader
                 reader.Error(value.Start.Line, field, "must be a mapping with when: and notify:");
                 continue;
             }
-            if (ReadAlert(reader, dashboard, name, field, alert, sections) is { } read)
+            if (ReadAlert(reader, dashboard, name, field, alert, sections, declared) is { } read)
             {
                 alerts.Add(read);
             }
@@ -49,11 +53,11 @@ internal static partial class DefinitionLoader
         return alerts;
     }
 
-    private static AlertDefinition? ReadAlert(Reader reader, string dashboard, string name, string field, YamlMappingNode node, IReadOnlyList<SectionPlan> sections)
+    private static AlertDefinition? ReadAlert(Reader reader, string dashboard, string name, string field, YamlMappingNode node, IReadOnlyList<SectionPlan> sections, HashSet<string> declared)
     {
         var before = reader.Count;
         reader.CheckKeys(node, field + ".", s_alertKeys, "an alert");
-        var when = ReadWhen(reader, dashboard, field + ".when", node, sections);
+        var when = ReadWhen(reader, dashboard, field + ".when", node, sections, declared);
         var notify = ReadNotify(reader, field + ".notify", node);
         var hold = ZeroOrDuration(reader, node, "for", field + ".for");
         var repeat = reader.Duration(node, "repeat", field + ".repeat");
@@ -72,7 +76,7 @@ internal static partial class DefinitionLoader
         return new AlertDefinition { Name = name, Dashboard = dashboard, When = when, Notify = notify, For = hold ?? TimeSpan.Zero, Repeat = repeat };
     }
 
-    private static AlertWhen? ReadWhen(Reader reader, string dashboard, string field, YamlMappingNode alert, IReadOnlyList<SectionPlan> sections)
+    private static AlertWhen? ReadWhen(Reader reader, string dashboard, string field, YamlMappingNode alert, IReadOnlyList<SectionPlan> sections, HashSet<string> declared)
     {
         var node = Reader.Child(alert, "when");
         if (node is not YamlMappingNode when)
@@ -105,6 +109,10 @@ internal static partial class DefinitionLoader
         }
         var section = sections.FirstOrDefault(s => s.Id == sectionId);
         var sectionLine = Reader.Child(when, "section")!.Start.Line;
+        if (section is null && declared.Contains(sectionId))
+        {
+            return null; // the section is there but has problems of its own, reported where it is
+        }
         if (section is null)
         {
             reader.Error(sectionLine, field + ".section",

@@ -133,4 +133,20 @@ public sealed class AlertDefinitionTests
             "fleet.yaml:24 alerts.event-repeat: an event alert notifies once per event: for: and repeat: do not apply to it; remove them",
         ], errors);
     }
+
+    [Fact]
+    public void A_section_with_problems_of_its_own_is_not_also_unknown_to_its_alert()
+    {
+        var errors = new List<DefinitionError>();
+        DefinitionLoader.Parse("fleet.yaml", "fleet.yaml", Encoding.UTF8.GetBytes("""
+            sections:
+              nodes:
+                kind: heartbeat
+            alerts:
+              down:
+                when: { section: nodes, status: down }
+                notify: [team]
+            """), errors);
+        Assert.Equal(["fleet.yaml:3 sections.nodes.every: is required: the interval each source promises, e.g. 60s"], errors.Select(e => e.ToString()));
+    }
 }
