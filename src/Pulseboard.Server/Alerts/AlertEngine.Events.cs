@@ -10,7 +10,8 @@ internal sealed partial class AlertEngine
 
     /// <summary>
     /// Event alerts: reads the log from the seq after the last one matched (kept in the alert state), and notifies once
-    /// for each event a <c>when: {event: …}</c> matcher takes; true when the state changed.
+    /// for each event a <c>when: {event: …}</c> matcher takes; true when a notice was enqueued (then the state is saved
+    /// at once; a cursor that only moved past unmatched events is saved with the next save, at most a second later).
     /// </summary>
     /// <remarks>
     /// Read from the log after a cursor of our own rather than from inside the projector's cycle: the projector skips,
@@ -28,12 +29,13 @@ internal sealed partial class AlertEngine
         var watching = definitions.SelectMany(d => d.Alerts).Where(a => a.When is EventWhen).ToList();
         if (watching.Count == 0)
         {
-            // Nothing to match: kept in memory, written with the rest of the state when something else changes.
+            // Nothing to match: the cursor just follows the log (saved at most once a second), so an event alert added later starts from now.
             _nextEventSeq = end + 1;
             return false;
         }
         var silences = _silences.Active;
         var now = _time.GetUtcNow();
+        var told = false;
         var records = new List<LogRecord>(256);
         using var cursor = _log.OpenCursor(_nextEventSeq);
         var read = 0;
@@ -49,9 +51,13 @@ internal sealed partial class AlertEngine
                 var e = ProjectedEvent.Read(record);
                 foreach (var alert in watching)
                 {
-                    if (((EventWhen)alert.When).Matcher.IsMatch(e) && !Tell(alert, e, silences, now))
+                    if (((EventWhen)alert.When).Matcher.IsMatch(e))
                     {
-                        return true; // the outbox refused: this event is matched again at the next evaluation
+                        if (!Tell(alert, e, silences, now))
+                        {
+                            return told; // the outbox refused: this event is matched again at the next evaluation
+                        }
+                        told = true;
                     }
                 }
                 _nextEventSeq = e.Seq + 1;
@@ -59,7 +65,7 @@ internal sealed partial class AlertEngine
             }
         }
         _nextEventSeq = Math.Max(_nextEventSeq, cursor.Next); // past positions retention purged
-        return true;
+        return told;
     }
 
     private bool Tell(AlertDefinition alert, ProjectedEvent e, IReadOnlyList<Silence> silences, DateTimeOffset now)

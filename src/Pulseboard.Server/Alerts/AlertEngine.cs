@@ -40,6 +40,8 @@ internal sealed partial class AlertEngine : BackgroundService
     private readonly Lock _waitersLock = new();
     private readonly List<(DateTimeOffset At, long Seq, TaskCompletionSource Done)> _waiters = [];
     private long _nextEventSeq;
+    private long _savedEventSeq;
+    private DateTimeOffset _savedAt;
     private bool _warnedNoOutbox;
     private volatile IReadOnlyList<AlertView> _firing = [];
 
@@ -130,9 +132,12 @@ internal sealed partial class AlertEngine : BackgroundService
     {
         var changed = MatchEvents(definitions);
         changed |= EvaluateConditions(definitions, now);
-        if (changed)
+        // A notice or a transition is saved at once; an event cursor that only moved, once a second: under a stream of
+        // events a wake per cycle must not mean an fsync per cycle (a crash re-reads those events; none matched).
+        if (changed || (_nextEventSeq != _savedEventSeq && now - _savedAt >= Interval))
         {
             SaveState();
+            _savedAt = now;
         }
         var end = _nextEventSeq - 1;
         lock (_waitersLock)
@@ -205,10 +210,12 @@ internal sealed partial class AlertEngine : BackgroundService
         // what the log already holds is history, not news.
         var next = state?.NextEventSeq ?? 0;
         _nextEventSeq = next < 1 || next > _log.End + 1 ? _log.End + 1 : next;
+        _savedEventSeq = next;
     }
 
     private void SaveState()
     {
+        _savedEventSeq = _nextEventSeq;
         try
         {
             AlertFiles.WriteDurably(_statePath, JsonSerializer.SerializeToUtf8Bytes(
