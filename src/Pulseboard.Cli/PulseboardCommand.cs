@@ -31,6 +31,8 @@ internal static class PulseboardCommand
             ProjectCommand.CreateRebuild(data, dashboards),
             ExportCommand.Create(data, dashboards),
             GrafanaCommand.Create(dashboards),
+            PrometheusRulesCommand.Create(dashboards),
+            SilenceCommand.Create(data),
             CheckCommand.Create(dashboards),
             NotifyTestCommand.Create(),
             SchemaCommand.Create(dashboards),

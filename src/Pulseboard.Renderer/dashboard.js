@@ -1,7 +1,7 @@
 // The dashboard page: the cache the server put in the page (or a first fetch), then Server-Sent Events when it can,
 // polling with If-None-Match when it cannot. Each section is built once and patched on every change; once a second
 // only the relative times and heartbeat states move. A banner says when the data is stale or the connection lost.
-import { el, ago, setText, cacheUrl, fetchJson, isStatic, timeEl, setTime, tickTimes, place } from "./common.js";
+import { el, ago, setText, cacheUrl, fetchJson, isStatic, timeEl, setTime, tickTimes, place, reconcile, number } from "./common.js";
 import { createView } from "./render.js";
 
 const id = document.querySelector('meta[name="pulseboard-dashboard"]')?.content
@@ -63,6 +63,7 @@ function tick() {
   setTime(updated, cache.lastUpdate, now);
   setText(link, connected ? "" : " · reconnecting");
   tickTimes(sections, now);
+  tickTimes(strip, now);
   const changes = [...views.values()].flatMap(known => known.view.tick(now));
   if (changes.length) setText(announcer, changes.join(" "));
   const staleSeconds = cache.staleAfter;
@@ -77,6 +78,50 @@ function tick() {
     message = `This page stopped updating ${ago(cache.generated, now)}: its publisher has not refreshed it.`;
   }
   showBanner(message);
+}
+
+/**
+ * The strip of this dashboard's firing alerts, from /api/alerts: fetched every few seconds (a heartbeat going down
+ * changes no cache, so the stream would not say it) and after each cache. Silenced ones are listed, marked. Their
+ * summaries hold agents' names: text, never HTML. A static host has no alerts.
+ */
+const strip = document.getElementById("alerts");
+const alertList = document.getElementById("alert-list");
+const alertItems = new Map(); // alert id → its list item's parts
+
+async function loadAlerts() {
+  if (isStatic() || !id || gone) return;
+  try {
+    const response = await fetch(`/api/alerts?dashboard=${encodeURIComponent(id)}`, { cache: "no-cache" });
+    if (response.ok) drawAlerts(await response.json());
+  } catch {
+    // the banner says when the server cannot be reached; the strip keeps what it showed
+  }
+}
+
+function drawAlerts(alerts) {
+  strip.hidden = alerts.length === 0;
+  const firing = alerts.filter(alert => !alert.silenced).length;
+  const silenced = alerts.length - firing;
+  setText(document.getElementById("alerts-title"),
+    `${number(firing)} ${firing === 1 ? "alert" : "alerts"} firing${silenced ? ` · ${number(silenced)} silenced` : ""}`);
+  strip.classList.toggle("quiet", firing === 0);
+  reconcile(alertList, alertItems, alerts, alert => alert.id, () => {
+    const node = el("li", "alert");
+    const badge = el("span", "badge");
+    const text = el("span", "text");
+    const when = timeEl(null);
+    const since = el("span", "small since");
+    since.append("since ", when);
+    node.append(badge, text, " ", since);
+    return { node, badge, text, when };
+  }, (parts, alert) => {
+    parts.node.classList.toggle("silenced", alert.silenced);
+    setText(parts.badge, alert.silenced ? "silenced" : "firing");
+    setText(parts.text, alert.summary);
+    setTime(parts.when, alert.since);
+  });
+  tickTimes(strip);
 }
 
 /** The banner is an alert: its text changes only when the message does, so it is announced once. */
@@ -121,6 +166,7 @@ function stream() {
     connected = true;
     clearTimeout(pollTimer);
     render(JSON.parse(event.data));
+    loadAlerts();
   });
   source.onerror = () => {
     connected = source.readyState === EventSource.OPEN;
@@ -144,4 +190,6 @@ if (!id) {
   if (!isStatic() && !gone) stream(); // a static host has no stream: polling alone
   document.addEventListener("visibilitychange", () => { if (!document.hidden && isStatic()) poll(); });
   setInterval(tick, 1000);
+  loadAlerts();
+  setInterval(loadAlerts, 5000);
 }

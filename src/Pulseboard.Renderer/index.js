@@ -8,6 +8,7 @@ const sortLink = document.getElementById("sort");
 const byStatus = new URLSearchParams(location.search).get("sort") === "status";
 const cards = new Map(); // dashboard id → card parts
 let boards = [];
+let firing = new Map(); // dashboard id → alerts firing (not silenced), from /api/alerts
 
 sortLink.textContent = byStatus ? "Usual order" : "Worst first";
 sortLink.href = byStatus ? location.pathname : "?sort=status";
@@ -22,8 +23,9 @@ function assess(board, now) {
     for (const source of heartbeat.sources) counts[status(source.last, heartbeat.every, heartbeat.grace, now)]++;
   }
   const critical = (board.critical ?? []).filter(item => now - new Date(item.at).getTime() <= 86_400_000).length;
-  const severity = counts.down ? 4 : critical ? 3 : stale ? 2 : counts.late ? 1 : age === null ? -1 : 0;
-  return { stale, fresh: age !== null && !stale, counts, critical, severity };
+  const alerts = firing.get(board.id) ?? 0;
+  const severity = counts.down || alerts ? 4 : critical ? 3 : stale ? 2 : counts.late ? 1 : age === null ? -1 : 0;
+  return { stale, fresh: age !== null && !stale, counts, critical, alerts, severity };
 }
 
 function card() {
@@ -42,11 +44,12 @@ function card() {
   const down = el("span", "flag down");
   const late = el("span", "flag late");
   const critical = el("span", "flag critical");
-  flags.append(down, late, critical);
+  const alerts = el("span", "flag firing");
+  flags.append(alerts, down, late, critical);
   link.append(title, el("span", "state-line"), key, flags);
   link.children[1].append(state, line);
   item.append(link);
-  return { node: item, link, title, state, when, key, keyTitle, keyValue, down, late, critical };
+  return { node: item, link, title, state, when, key, keyTitle, keyValue, down, late, critical, alerts };
 }
 
 function fill(parts, board, seen, now) {
@@ -64,6 +67,7 @@ function fill(parts, board, seen, now) {
     setText(parts.keyValue, text);
     parts.keyValue.classList.toggle("long", text.length > 24);
   }
+  flag(parts.alerts, seen.alerts, "⚑", seen.alerts === 1 ? "alert firing" : "alerts firing");
   flag(parts.down, seen.counts.down, "✕", "down");
   flag(parts.late, seen.counts.late, "!", "late");
   flag(parts.critical, seen.critical, "▲", "critical in 24 h");
@@ -92,12 +96,30 @@ async function load() {
     const response = await fetch(isStatic() ? `${apiBase()}/index.json` : apiBase(), { cache: "no-cache" });
     if (!response.ok) throw new Error(`the server answered ${response.status}`);
     boards = await response.json();
+    firing = await loadFiring();
     draw();
   } catch (error) {
     setText(summary, `Cannot reach the dashboards (${error.message}); retrying.`);
   }
 }
 
+/** How many alerts fire (not silenced) per dashboard; none on a static host, or when the server cannot say. */
+async function loadFiring() {
+  const counts = new Map();
+  if (isStatic()) return counts;
+  try {
+    const response = await fetch("/api/alerts", { cache: "no-cache" });
+    if (!response.ok) return firing;
+    for (const alert of await response.json()) {
+      if (!alert.silenced) counts.set(alert.dashboard, (counts.get(alert.dashboard) ?? 0) + 1);
+    }
+    return counts;
+  } catch {
+    return firing;
+  }
+}
+
 await load();
 setInterval(load, 30_000);
+setInterval(async () => { firing = await loadFiring(); draw(); }, 10_000); // alerts change without a cache changing
 setInterval(draw, 1_000);

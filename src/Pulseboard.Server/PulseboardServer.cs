@@ -26,7 +26,10 @@ public static class PulseboardServer
     /// </summary>
     /// <exception cref="LogLockedException">Another process writes the log.</exception>
     /// <exception cref="InvalidOperationException">An address is not on loopback and there are no tokens, or the tokens are malformed.</exception>
-    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging = null)
+    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging = null) => Build(options, logging, null);
+
+    /// <summary>Builds the server with services of the caller's added after Pulseboard's (tests register an alert outbox).</summary>
+    internal static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging, Action<IServiceCollection>? services)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder();
@@ -36,6 +39,7 @@ public static class PulseboardServer
         builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning); // and so is one per MCP call
         logging?.Invoke(builder.Logging);
         builder.Services.AddPulseboard(options);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         try
         {
@@ -83,8 +87,14 @@ public static class PulseboardServer
             throw new InvalidOperationException(
                 $"{options.NotifiersPath} has {notifiers.Errors.Count} problems (pulseboard check --notifiers FILE lists them too):\n{string.Join('\n', notifiers.Errors)}");
         }
-        // MERGE: the engine's alerts name notifiers in notify:; check each name against notifiers.Names here (an unknown
-        // one is an error naming the definition's file, line and field), as `check --notifiers` does.
+        if (options.NotifiersPath is not null
+            && NotifierNames.Unknown(Projection.Definitions.DefinitionLoader.LoadDirectory(options.DashboardsDirectory).Dashboards, notifiers, options.NotifiersPath) is { Count: > 0 } unknown)
+        {
+            // Without --notifiers there is nothing to check against: the alerts are shown, and each notice is logged
+            // as given up for its unknown notifier.
+            throw new InvalidOperationException(
+                $"alerts name notifiers {options.NotifiersPath} does not have (pulseboard check --notifiers FILE lists them too):\n{string.Join('\n', unknown)}");
+        }
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
         services.AddProblemDetails();
         services.AddSingleton(options);
@@ -99,6 +109,9 @@ public static class PulseboardServer
         services.AddHostedService<ProjectorService>();
         services.AddPulseboardMcp();
         services.AddAlertDelivery(options, notifiers);
+        services.AddSingleton<Alerts.SilenceStore>();
+        services.AddSingleton<Alerts.AlertEngine>();
+        services.AddHostedService(provider => provider.GetRequiredService<Alerts.AlertEngine>());
         if (options.Demo)
         {
             Demo.SampleDashboards.WriteIfEmpty(options.DashboardsDirectory);
@@ -139,6 +152,7 @@ public static class PulseboardServer
         app.MapPageEndpoints();
         app.MapMetricsEndpoints();
         app.MapMcpEndpoints();
+        app.MapAlertEndpoints();
 
         var infoPath = Path.Combine(Path.GetFullPath(options.DataDirectory), "server.json");
         app.Lifetime.ApplicationStarted.Register(() =>

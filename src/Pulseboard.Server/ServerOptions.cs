@@ -60,6 +60,12 @@ public sealed class ServerOptions
     /// <summary>The largest event, in bytes of JSON. Default 64 KiB.</summary>
     public int MaxEventBytes { get; init; } = EventRules.DefaultMaxEventBytes;
 
+    /// <summary>
+    /// How long the projector gathers appends before a cycle; default 25 ms. Internal: tests on a fake clock set zero, so
+    /// a cycle follows an append without the clock being moved.
+    /// </summary>
+    internal TimeSpan ProjectorDebounce { get; init; } = TimeSpan.FromMilliseconds(25);
+
     /// <summary>Checks every value once, when the server is built, with a message that says how to fix it.</summary>
     internal void Validate()
     {

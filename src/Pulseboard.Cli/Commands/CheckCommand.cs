@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Pulseboard.Projection.Definitions;
+using Pulseboard.Server.Alerts;
 
 namespace Pulseboard.Cli.Commands;
 
@@ -14,12 +15,13 @@ internal static class CheckCommand
         {
             var directory = parsed.GetValue(dashboards)!;
             var notifierProblems = 0;
+            (NotifierSet Set, string Path)? checkedNotifiers = null;
             if (NotifiersOption.Path(parsed, notifiers) is { } notifiersPath)
             {
                 var (notifierSet, problems) = await NotifiersOption.CheckAsync(notifiersPath, "check", cancellationToken).ConfigureAwait(false);
                 notifierProblems = problems;
+                checkedNotifiers = (notifierSet, notifiersPath);
                 Console.Error.WriteLine(problems == 0 ? $"{notifierSet.Notifiers.Count} notifiers, no problems" : $"{problems} problems in {notifiersPath}");
-                // MERGE: check every alert's notify: names against notifierSet.Names (an unknown one is a problem naming the definition's file, line and field).
                 if (!Directory.Exists(directory) && parsed.GetResult(dashboards) is null or { Implicit: true })
                 {
                     return problems == 0 ? ExitCodes.Ok : ExitCodes.BadInput; // only the notifiers were asked about
@@ -31,7 +33,11 @@ internal static class CheckCommand
                 return ExitCodes.BadInput;
             }
             var set = DefinitionLoader.LoadDirectory(directory);
-            foreach (var error in set.Errors)
+            // With --notifiers (or PULSEBOARD_NOTIFIERS), each alert's notify: names must be notifiers in that file.
+            var errors = checkedNotifiers is { } given
+                ? [.. set.Errors, .. NotifierNames.Unknown(set.Dashboards, given.Set, given.Path)]
+                : set.Errors;
+            foreach (var error in errors)
             {
                 Console.Error.WriteLine(error);
             }
@@ -40,10 +46,10 @@ internal static class CheckCommand
                 Console.WriteLine($"ok  {dashboard.Id}: {dashboard.Title} ({dashboard.Sections.Count} sections: {string.Join(", ", dashboard.Sections.Select(s => $"{s.Id} {s.Kind}"))})");
             }
             var files = set.Errors.Select(e => e.File).Distinct().Count();
-            Console.Error.WriteLine(set.Errors.Count == 0
+            Console.Error.WriteLine(errors.Count == 0
                 ? $"{set.Dashboards.Count} definitions, no problems"
-                : $"{set.Errors.Count} problems in {files} of {set.Dashboards.Count + files} definitions");
-            return set.Errors.Count == 0 && notifierProblems == 0 ? ExitCodes.Ok : ExitCodes.BadInput;
+                : $"{errors.Count} problems in {errors.Select(e => e.File).Distinct().Count()} of {set.Dashboards.Count + files} definitions");
+            return errors.Count == 0 && notifierProblems == 0 ? ExitCodes.Ok : ExitCodes.BadInput;
         });
         return command;
     }

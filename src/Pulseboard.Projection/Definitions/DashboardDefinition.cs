@@ -23,6 +23,9 @@ internal sealed class DashboardDefinition
     /// <summary>The sections, in page order.</summary>
     public required IReadOnlyList<SectionPlan> Sections { get; init; }
 
+    /// <summary>The alerts (<c>alerts:</c>), in file order; none when absent.</summary>
+    public IReadOnlyList<AlertDefinition> Alerts { get; init; } = [];
+
     /// <summary>
     /// The SHA-256 of the definition file's bytes, <c>sha256:…</c>: a cache built from another hash is rebuilt from the
     /// log, so any change to the file (even a comment) rebuilds that dashboard.

@@ -35,28 +35,34 @@ internal static partial class DefinitionLoader
                 reader.Error(entries[i].Start.Line, entryField, "must be a mapping of dashboard, section, action, source, priority");
                 continue;
             }
-            reader.CheckKeys(entry, entryField + ".", s_matcherKeys, "a matcher");
-            var priorityText = reader.Text(entry, "priority", entryField + ".priority");
-            Priority? priority = null;
-            if (priorityText is not null)
-            {
-                if (PriorityNames.TryParse(System.Text.Encoding.UTF8.GetBytes(priorityText), out var p))
-                {
-                    priority = p;
-                }
-                else
-                {
-                    reader.Error(Reader.Child(entry, "priority")!.Start.Line, entryField + ".priority", $"\"{priorityText}\" is not one of {string.Join(", ", PriorityNames.All)} (it means at least that)");
-                }
-            }
-            matchers.Add(new Matcher(
-                Glob(reader, entry, "dashboard", entryField, slug: true) ?? new Glob(dashboard),
-                Glob(reader, entry, "section", entryField, slug: true),
-                Glob(reader, entry, "action", entryField, slug: false),
-                Glob(reader, entry, "source", entryField, slug: false),
-                priority));
+            matchers.Add(ReadMatcher(reader, dashboard, entryField, entry));
         }
         return matchers;
+    }
+
+    /// <summary>Reads one matcher (an entry of <c>from:</c>, or an event alert's <c>event:</c>); its dashboard defaults to <paramref name="dashboard"/>.</summary>
+    internal static Matcher ReadMatcher(Reader reader, string dashboard, string entryField, YamlMappingNode entry)
+    {
+        reader.CheckKeys(entry, entryField + ".", s_matcherKeys, "a matcher");
+        var priorityText = reader.Text(entry, "priority", entryField + ".priority");
+        Priority? priority = null;
+        if (priorityText is not null)
+        {
+            if (PriorityNames.TryParse(System.Text.Encoding.UTF8.GetBytes(priorityText), out var p))
+            {
+                priority = p;
+            }
+            else
+            {
+                reader.Error(Reader.Child(entry, "priority")!.Start.Line, entryField + ".priority", $"\"{priorityText}\" is not one of {string.Join(", ", PriorityNames.All)} (it means at least that)");
+            }
+        }
+        return new Matcher(
+            Glob(reader, entry, "dashboard", entryField, slug: true) ?? new Glob(dashboard),
+            Glob(reader, entry, "section", entryField, slug: true),
+            Glob(reader, entry, "action", entryField, slug: false),
+            Glob(reader, entry, "source", entryField, slug: false),
+            priority);
     }
 
     private static Glob? Glob(Reader reader, YamlMappingNode entry, string key, string field, bool slug)

@@ -14,7 +14,7 @@ internal sealed record DefinitionSet(IReadOnlyList<DashboardDefinition> Dashboar
 /// </summary>
 internal static partial class DefinitionLoader
 {
-    private static readonly string[] s_topKeys = ["title", "order", "refresh", "stale_after", "sections"];
+    private static readonly string[] s_topKeys = ["title", "order", "refresh", "stale_after", "sections", "alerts"];
     private static readonly string[] s_matcherKeys = ["dashboard", "section", "action", "source", "priority"];
 
     /// <summary>Loads every <c>*.yaml</c> in <paramref name="directory"/>; an absent folder holds no dashboards.</summary>
@@ -144,6 +144,7 @@ internal static partial class DefinitionLoader
                 reader.Error(sectionNodes.Start.Line, "sections", "is empty; add at least one section");
             }
         }
+        var alerts = ReadAlerts(reader, id, root, sections);
         if (errors.Count > before)
         {
             return null;
@@ -156,6 +157,7 @@ internal static partial class DefinitionLoader
             StaleAfter = staleAfter,
             Order = order,
             Sections = sections,
+            Alerts = alerts,
             Hash = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes)),
             Path = path,
         };

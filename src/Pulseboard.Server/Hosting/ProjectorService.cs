@@ -10,7 +10,7 @@ namespace Pulseboard.Server.Hosting;
 /// The continuous projector inside the server: woken by appends, debounced, and after every cycle the caches it wrote
 /// are handed to the <see cref="CacheStore"/> as bytes. Idle, it sleeps until the next append (or the checkpoint falls due) on <paramref name="time"/>.
 /// </summary>
-internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerOptions options, ServedDefinitions definitions, ProjectorStatus status, Metrics.ServerMetrics metrics, ILoggerFactory loggers, TimeProvider time) : BackgroundService
+internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerOptions options, ServedDefinitions definitions, ProjectorStatus status, Metrics.ServerMetrics metrics, Alerts.AlertEngine alerts, ILoggerFactory loggers, TimeProvider time) : BackgroundService
 {
     private readonly TimeProvider _time = time;
 
@@ -24,13 +24,16 @@ internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerO
             Definitions = definitions.Set, // the ones ingest flags stray events by
             Logger = loggers.CreateLogger("Pulseboard.Projector"),
             TimeProvider = _time,
+            Debounce = options.ProjectorDebounce,
             OnCycle = cycle =>
             {
                 caches.Accept(cycle.Written);
                 metrics.CycleSeconds.Record(cycle.Duration.TotalSeconds);
                 status.Ran(cycle.Position); // after the hand-over: a lag of 0 means the served caches hold it
+                alerts.Wake(); // the caches changed: evaluate now, not at the next tick
             },
         }, log);
+        alerts.Use(projector.Definitions.Dashboards); // the same definitions the caches are built from
         caches.Refresh(); // what opening wrote (a cache marked orphaned), before the first cycle hands over the rest
         await Task.Yield();
         var logger = loggers.CreateLogger("Pulseboard.Projector");

@@ -24,7 +24,7 @@ internal static class MetricsEndpoints
 
     public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/metrics", (HttpRequest request, ServerMetrics metrics, CacheStore caches, IEventLog log, ProjectorStatus projector, ServerOptions options, Tokens tokens, TimeProvider time, DeliveryCounters deliveries, AlertOutbox outbox) =>
+        app.MapGet("/metrics", (HttpRequest request, ServerMetrics metrics, CacheStore caches, IEventLog log, ProjectorStatus projector, ServerOptions options, Tokens tokens, TimeProvider time, DeliveryCounters deliveries, AlertOutbox outbox, Alerts.AlertEngine alerts) =>
         {
             if (Access.Reader(request, tokens) is { } denied)
             {
@@ -36,6 +36,7 @@ internal static class MetricsEndpoints
             WriteHealth(text, metrics, log, projector, caches, options, now);
             WriteDeliveries(text, deliveries, outbox);
             WriteDashboards(text, caches, now);
+            WriteAlerts(text, alerts.Firing);
             return TypedResults.Bytes(buffer.WrittenMemory.ToArray(), Exposition.ContentType);
         });
         return app;
@@ -154,6 +155,26 @@ internal static class MetricsEndpoints
         foreach (var (dashboard, section, source, last) in beats)
         {
             text.Sample("pulseboard_heartbeat_last_seen_timestamp_seconds", last, ("dashboard", dashboard), ("section", section), ("source", source));
+        }
+    }
+
+    /// <summary>
+    /// <c>pulseboard_alert_firing</c>: 1 for each firing alert instance, labelled by alert, dashboard, section and its own
+    /// labels (a heartbeat alert's source), and whether a silence covers it.
+    /// </summary>
+    private static void WriteAlerts(Exposition text, IReadOnlyList<Alerts.AlertView> firing)
+    {
+        text.Family("pulseboard_alert_firing", "gauge", "1 for each firing alert (silenced ones too, with silenced=\"true\")");
+        foreach (var alert in firing)
+        {
+            var labels = new List<(string, string)> { ("alert", alert.Alert), ("dashboard", alert.Dashboard) };
+            if (alert.Section is { } section)
+            {
+                labels.Add(("section", section));
+            }
+            labels.AddRange(alert.Labels.Where(l => l.Key is not ("alert" or "dashboard" or "section" or "silenced")).Select(l => (Exposition.Name(l.Key), l.Value)));
+            labels.Add(("silenced", alert.Silenced ? "true" : "false"));
+            text.Sample("pulseboard_alert_firing", 1, [.. labels]);
         }
     }
 }

@@ -109,4 +109,36 @@ public sealed class NotifierCliTests : IDisposable
         Assert.Equal(2, run.Code);
         Assert.Equal($"pulseboard serve: --notifiers {missing}: no such file\n", run.Stderr);
     }
+
+    [Fact]
+    public async Task An_alert_naming_a_notifier_the_file_lacks_is_a_problem_for_check_and_stops_serve()
+    {
+        var dashboards = Path.Combine(_data.Path, "dashboards");
+        Directory.CreateDirectory(dashboards);
+        File.WriteAllText(Path.Combine(dashboards, "ops.yaml"), """
+            title: Ops
+            sections:
+              nodes: { kind: heartbeat, from: { action: heartbeat }, every: 30s }
+            alerts:
+              node-down:
+                when: { section: nodes, status: down }
+                notify: [team, pager]
+            """);
+        var file = Write("""
+            team:
+              kind: webhook
+              url: http://127.0.0.1:8080/hook
+              allow_private: true
+            """);
+
+        var check = await RunAsync("check", "--dashboards", dashboards, "--notifiers", file);
+        Assert.Equal(2, check.Code);
+        Assert.Contains($"ops.yaml:7 alerts.node-down.notify: \"pager\" is not a notifier: {file} has team; add it there, or name one of those", check.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"team\" is not", check.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, (await RunAsync("check", "--dashboards", dashboards)).Code); // without notifiers there is nothing to check the names against
+
+        var serve = await RunAsync("serve", "--dashboards", dashboards, "--notifiers", file, "--urls", "http://127.0.0.1:0", "--data", Path.Combine(_data.Path, "data"));
+        Assert.NotEqual(0, serve.Code);
+        Assert.Contains("\"pager\" is not a notifier", serve.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -97,7 +97,7 @@ public sealed class DefinitionValidationTests
     [Fact]
     public void An_unknown_top_level_field_suggests_the_near_one()
     {
-        AssertOnly("costs.yaml:2 refesh: unknown field for a definition; did you mean refresh? It takes title, order, refresh, stale_after, sections", """
+        AssertOnly("costs.yaml:2 refesh: unknown field for a definition; did you mean refresh? It takes title, order, refresh, stale_after, sections, alerts", """
             title: Costs
             refesh: 60s
             sections:
@@ -108,7 +108,7 @@ public sealed class DefinitionValidationTests
     [Fact]
     public void An_unknown_field_far_from_any_still_lists_the_fields()
     {
-        AssertOnly("costs.yaml:2 colour: unknown field for a definition. It takes title, order, refresh, stale_after, sections", """
+        AssertOnly("costs.yaml:2 colour: unknown field for a definition. It takes title, order, refresh, stale_after, sections, alerts", """
             title: Costs
             colour: red
             sections:

@@ -30,9 +30,12 @@ internal sealed class TestServer : IAsyncDisposable
         DashboardsDirectory = Path.Combine(Repo.Root, "dashboards"),
     };
 
-    public static async Task<TestServer> StartAsync(ServerOptions options)
+    public static Task<TestServer> StartAsync(ServerOptions options) => StartAsync(options, null);
+
+    /// <summary>Starts a server with services of the test's added (an alert outbox that records).</summary>
+    public static async Task<TestServer> StartAsync(ServerOptions options, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services)
     {
-        var app = PulseboardServer.Build(options, logging => logging.ClearProviders());
+        var app = PulseboardServer.Build(options, logging => logging.ClearProviders(), services);
         await app.StartAsync();
         return new TestServer(app);
     }
