@@ -112,7 +112,7 @@ function drawAlerts(alerts) {
     const text = el("span", "text");
     const when = timeEl(null);
     const since = el("span", "small since");
-    since.append("since ", when);
+    since.append("started ", when);
     node.append(badge, text, " ", since);
     return { node, badge, text, when };
   }, (parts, alert) => {
