@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pulseboard.Log;
 using Pulseboard.Server.Auth;
+using Pulseboard.Server.Compat;
 using Pulseboard.Server.Hosting;
 using Pulseboard.Server.Ingest;
 using Pulseboard.Server.Mcp;
@@ -87,6 +88,7 @@ public static class PulseboardServer
         services.AddSingleton<Metrics.ServerMetrics>();
         services.AddHostedService<ProjectorService>();
         services.AddPulseboardMcp();
+        services.AddCompatEndpoints();
         if (options.Demo)
         {
             Demo.SampleDashboards.WriteIfEmpty(options.DashboardsDirectory);
@@ -127,6 +129,7 @@ public static class PulseboardServer
         app.MapPageEndpoints();
         app.MapMetricsEndpoints();
         app.MapMcpEndpoints();
+        app.MapCompatEndpoints();
 
         var infoPath = Path.Combine(Path.GetFullPath(options.DataDirectory), "server.json");
         app.Lifetime.ApplicationStarted.Register(() =>
