@@ -92,7 +92,7 @@ public static class PulseboardServer
         if (options.Demo)
         {
             Demo.SampleDashboards.WriteIfEmpty(options.DashboardsDirectory);
-            services.AddHostedService<Demo.DemoAgents>();
+            services.AddHostedService(provider => new Demo.DemoAgents(provider.GetRequiredService<IEventLog>(), options.TimeProvider, options.ChecksDashboard));
         }
 
         // Created by the container, so the container disposes it (drains, fsyncs, releases the lock) after Kestrel

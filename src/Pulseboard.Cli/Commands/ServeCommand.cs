@@ -15,7 +15,8 @@ internal static class ServeCommand
         durability.AcceptOnlyFromAmong("none", "fsync");
         var demo = new Option<bool>("--demo") { Description = "Write the sample dashboards if there are none, and run simulated agents" };
         var tokens = new Option<string?>("--tokens") { Description = "A JSON file of bearer tokens (or set PULSEBOARD_TOKENS); needed to listen off loopback" };
-        var command = new Command("serve", "Serve: POST /api/events, the projector, GET /api/dashboards/{id}") { urls, durability, tokens, demo };
+        var checks = new Option<string>("--checks") { Description = "The dashboard /ping, /api/push and /metrics/job write to (Healthchecks, Uptime Kuma, Pushgateway)", DefaultValueFactory = _ => "checks" };
+        var command = new Command("serve", "Serve: POST /api/events, the projector, GET /api/dashboards/{id}") { urls, durability, tokens, demo, checks };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             string? tokensJson = null;
@@ -37,6 +38,7 @@ internal static class ServeCommand
             var options = new ServerOptions
             {
                 Demo = parsed.GetValue(demo),
+                ChecksDashboard = parsed.GetValue(checks)!,
                 TokensJson = tokensJson,
                 TokensOrigin = origin,
                 Urls = parsed.GetValue(urls)!,

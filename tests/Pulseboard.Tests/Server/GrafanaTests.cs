@@ -20,7 +20,7 @@ public sealed partial class GrafanaTests
         using var data = new TempDirectory();
         var definitions = DefinitionLoader.LoadDirectory(Path.Combine(Repo.Root, "dashboards"));
         var written = GrafanaExport.Write(definitions.Dashboards, output.Path, "http://127.0.0.1:9090", "http://127.0.0.1:5080");
-        Assert.Equal(9, written.Count);
+        Assert.Equal(10, written.Count);
         Assert.Contains("type: prometheus", await File.ReadAllTextAsync(Path.Combine(output.Path, "provisioning", "datasources", "prometheus.yaml")), StringComparison.Ordinal);
 
         await using var app = PulseboardServer.Build(new ServerOptions
