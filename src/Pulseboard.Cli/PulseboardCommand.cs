@@ -34,6 +34,7 @@ internal static class PulseboardCommand
             CheckCommand.Create(dashboards),
             SchemaCommand.Create(dashboards),
             McpCommand.Create(data, dashboards),
+            WatchCommand.Create(data),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

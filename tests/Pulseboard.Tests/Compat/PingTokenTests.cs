@@ -56,6 +56,9 @@ public sealed class PingTokenTests : IAsyncLifetime
         return _server.Http.SendAsync(request);
     }
 
+    private static async Task<string> DetailAsync(HttpResponseMessage response) =>
+        System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString()!;
+
     [Fact]
     public async Task A_ping_token_in_the_path_writes_pings_and_pushes_to_the_checks_dashboard_given()
     {
@@ -74,10 +77,10 @@ public sealed class PingTokenTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/ping/backup", Writer)).StatusCode);
         var outside = await SendAsync(HttpMethod.Get, "/ping/backup", Costs);
         Assert.Equal(HttpStatusCode.Forbidden, outside.StatusCode);
-        Assert.Contains("token \"accountant\" may not write the dashboard \"ops\"", await outside.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("token \"accountant\" may not write the dashboard \"ops\"", await DetailAsync(outside), StringComparison.Ordinal);
         var none = await SendAsync(HttpMethod.Get, "/ping/backup");
         Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
-        Assert.Contains("/ping/<token>/<slug>", await none.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("/ping/<token>/<slug>", await DetailAsync(none), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, "/ping/not-a-known-token-123/backup")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Delete, "/metrics/job/etl")).StatusCode);
         Assert.Single(_server.Events());
@@ -88,7 +91,7 @@ public sealed class PingTokenTests : IAsyncLifetime
     {
         var events = await SendAsync(HttpMethod.Post, "/api/events", Cron, """{"dashboard":"ops","section":"pings","action":"ping"}""", "application/json");
         Assert.Equal(HttpStatusCode.Forbidden, events.StatusCode);
-        Assert.Contains("token \"cron\" is a ping token", await events.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("token \"cron\" is a ping token", await DetailAsync(events), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, $"/ping/{Writer}/backup")).StatusCode); // only ping tokens go in URLs
         Assert.Empty(_server.Events());
     }
