@@ -27,7 +27,8 @@ internal sealed record ModelReport(string Name, string Server, string Kind, stri
 
     /// <summary>
     /// The heartbeat event: source the model's name, content <c>{model, server, kind, status, tokens_per_s, memory_mb,
-    /// requests, requests_deferred, error}</c>, a field the server did not give being null.
+    /// requests, requests_deferred, error}</c>, a field the server did not give being null; with an error, a
+    /// <c>message</c> too, and priority high (so command-center lists it).
     /// </summary>
     public Event ToEvent(string dashboard, string section)
     {
@@ -50,6 +51,8 @@ internal sealed record ModelReport(string Name, string Server, string Kind, stri
             else
             {
                 w.WriteString("error", Error);
+                // What command-center's feed of high-priority events shows: "[fleet] heartbeat: {content.message}".
+                w.WriteString("message", $"{Name} ({Kind} at {Server}) is {Status}: {Error}");
             }
             w.WriteEndObject();
         }
