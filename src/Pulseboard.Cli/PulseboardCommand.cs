@@ -37,6 +37,7 @@ internal static class PulseboardCommand
             NotifyTestCommand.Create(),
             SchemaCommand.Create(dashboards),
             McpCommand.Create(data, dashboards),
+            WatchCommand.Create(data),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Pulseboard.Log;
 using Pulseboard.Server.Alerts;
 using Pulseboard.Server.Auth;
+using Pulseboard.Server.Compat;
 using Pulseboard.Server.Hosting;
 using Pulseboard.Server.Ingest;
 using Pulseboard.Server.Mcp;
@@ -112,10 +113,11 @@ public static class PulseboardServer
         services.AddSingleton<Alerts.SilenceStore>();
         services.AddSingleton<Alerts.AlertEngine>();
         services.AddHostedService(provider => provider.GetRequiredService<Alerts.AlertEngine>());
+        services.AddCompatEndpoints();
         if (options.Demo)
         {
             Demo.SampleDashboards.WriteIfEmpty(options.DashboardsDirectory);
-            services.AddHostedService<Demo.DemoAgents>();
+            services.AddHostedService(provider => new Demo.DemoAgents(provider.GetRequiredService<IEventLog>(), options.TimeProvider, options.ChecksDashboard));
         }
 
         // Created by the container, so the container disposes it (drains, fsyncs, releases the lock) after Kestrel
@@ -153,6 +155,7 @@ public static class PulseboardServer
         app.MapMetricsEndpoints();
         app.MapMcpEndpoints();
         app.MapAlertEndpoints();
+        app.MapCompatEndpoints();
 
         var infoPath = Path.Combine(Path.GetFullPath(options.DataDirectory), "server.json");
         app.Lifetime.ApplicationStarted.Register(() =>

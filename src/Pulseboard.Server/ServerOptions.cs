@@ -38,6 +38,12 @@ public sealed class ServerOptions
     /// </summary>
     public bool Demo { get; init; }
 
+    /// <summary>
+    /// The dashboard the Healthchecks-, Uptime Kuma- and Pushgateway-compatible endpoints write to (<c>/ping/…</c>,
+    /// <c>/api/push/…</c>, <c>/metrics/job/…</c>; the CLI's <c>serve --checks</c>). Default <c>checks</c>.
+    /// </summary>
+    public string ChecksDashboard { get; init; } = "checks";
+
     /// <summary>Where the renderer's pages and assets are. Default the <c>renderer</c> folder beside the program.</summary>
     public string RendererDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "renderer");
 
@@ -80,6 +86,10 @@ public sealed class ServerOptions
         if (string.IsNullOrWhiteSpace(DashboardsDirectory))
         {
             throw new ArgumentException("DashboardsDirectory is required: the folder of dashboards/*.yaml (the CLI's --dashboards, default ./dashboards).", nameof(DashboardsDirectory));
+        }
+        if (!EventRules.IsSlug(ChecksDashboard ?? ""))
+        {
+            throw new ArgumentException($"ChecksDashboard {EventRules.Quote(ChecksDashboard ?? "")} is not a slug ({EventRules.SlugPattern}); the default is checks (the CLI's --checks).", nameof(ChecksDashboard));
         }
         if (MaxEventBytes < 256)
         {

@@ -16,7 +16,8 @@ internal static class ServeCommand
         var demo = new Option<bool>("--demo") { Description = "Write the sample dashboards if there are none, and run simulated agents" };
         var tokens = new Option<string?>("--tokens") { Description = "A JSON file of bearer tokens (or set PULSEBOARD_TOKENS); needed to listen off loopback" };
         var notifiers = NotifiersOption.Create();
-        var command = new Command("serve", "Serve: POST /api/events, the projector, GET /api/dashboards/{id}") { urls, durability, tokens, notifiers, demo };
+        var checks = new Option<string>("--checks") { Description = "The dashboard /ping, /api/push and /metrics/job write to (Healthchecks, Uptime Kuma, Pushgateway)", DefaultValueFactory = _ => "checks" };
+        var command = new Command("serve", "Serve: POST /api/events, the projector, GET /api/dashboards/{id}") { urls, durability, tokens, notifiers, demo, checks };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             string? tokensJson = null;
@@ -45,6 +46,7 @@ internal static class ServeCommand
             {
                 NotifiersPath = notifiersPath,
                 Demo = parsed.GetValue(demo),
+                ChecksDashboard = parsed.GetValue(checks)!,
                 TokensJson = tokensJson,
                 TokensOrigin = origin,
                 Urls = parsed.GetValue(urls)!,

@@ -14,6 +14,11 @@ internal static class Access
             return null;
         }
         grant = tokens.Find(request);
+        if (grant is { Ping: true })
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, "Forbidden",
+                $"token \"{grant.Name}\" is a ping token: it writes only /ping, /api/push and /metrics/job; use a token without \"ping\": true here");
+        }
         return grant is null ? Unauthorized(request, "write events") : null;
     }
 

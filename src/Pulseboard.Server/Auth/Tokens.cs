@@ -10,11 +10,17 @@ namespace Pulseboard.Server.Auth;
 /// <param name="Name">The holder, for messages and logs (never the token).</param>
 /// <param name="Dashboards">Globs of the dashboards it may write: <c>["costs", "mind*"]</c>, <c>["*"]</c> for all.</param>
 /// <param name="Read">Whether it may read caches, streams and pages when reading needs a token.</param>
-internal sealed record TokenGrant(string Name, IReadOnlyList<Glob> Dashboards, bool Read);
+/// <param name="Ping">
+/// A ping token: accepted as the first path segment of <c>/ping/{token}/{slug}</c> and <c>/api/push/{token}/{slug}</c>
+/// (those tools put keys in URLs, and URLs end up in logs), and then allowed to write only the compatible endpoints'
+/// events, never <c>/api/events</c> or <c>/mcp</c>.
+/// </param>
+internal sealed record TokenGrant(string Name, IReadOnlyList<Glob> Dashboards, bool Read, bool Ping = false);
 
 /// <summary>
 /// The server's bearer tokens, from a JSON file (<c>--tokens</c>) or the <c>PULSEBOARD_TOKENS</c> variable:
-/// <c>[{"name": "orchestrator", "token": "…", "dashboards": ["*"]}, {"name": "wall", "token": "…", "read": true}]</c>.
+/// <c>[{"name": "orchestrator", "token": "…", "dashboards": ["*"]}, {"name": "wall", "token": "…", "read": true},
+/// {"name": "cron", "token": "…", "ping": true}]</c>.
 /// </summary>
 /// <remarks>
 /// Tokens are kept only as SHA-256 hashes and compared in constant time. With no tokens, writing and reading are open
@@ -59,7 +65,8 @@ internal sealed class Tokens
                     ? d.EnumerateArray().Select(g => new Glob(g.GetString() ?? "")).ToList()
                     : [];
                 var read = entry.TryGetProperty("read", out var r) && r.ValueKind == JsonValueKind.True;
-                tokens.Add((Hash(token), new TokenGrant(name, globs, read)));
+                var ping = entry.TryGetProperty("ping", out var p) && p.ValueKind == JsonValueKind.True;
+                tokens.Add((Hash(token), new TokenGrant(name, globs, read, ping)));
                 i++;
             }
         }
@@ -78,7 +85,15 @@ internal sealed class Tokens
         {
             return null;
         }
-        var hash = Hash(header[7..].Trim());
+        return FindToken(header[7..].Trim());
+    }
+
+    /// <summary>The grant of a ping token given in a URL; null when <paramref name="token"/> is not a known ping token.</summary>
+    public TokenGrant? FindPing(string token) => FindToken(token) is { Ping: true } grant ? grant : null;
+
+    private TokenGrant? FindToken(string token)
+    {
+        var hash = Hash(token);
         TokenGrant? found = null;
         foreach (var (known, grant) in _tokens)
         {

@@ -5,7 +5,7 @@ namespace Pulseboard.Server.Demo;
 
 /// <summary>
 /// <c>serve --demo</c>: simulated agents inside the server, a few events a second, feeding every section of every
-/// sample dashboard within a round of the deck (12 s). Two weeks of history come first, so charts and daily counts
+/// sample dashboard within a round of the deck (under 14 s). Two weeks of history come first, so charts and daily counts
 /// have lines at once. One local model goes quiet after two minutes, so late and down show.
 /// </summary>
 /// <remarks>
@@ -30,7 +30,7 @@ internal sealed class DemoAgents : BackgroundService
     private int _dealt;
     private int _tick;
 
-    public DemoAgents(IEventLog log, TimeProvider time)
+    public DemoAgents(IEventLog log, TimeProvider time, string checksDashboard = "checks")
     {
         _log = log;
         _time = time;
@@ -42,7 +42,8 @@ internal sealed class DemoAgents : BackgroundService
         var kickstarter = new Kickstarter(_writer);
         var nova = new NovaLaunch(_writer);
         var filings = new Filings(_writer);
-        _history = [_fleet.History, orchestrator.History, spending.History, arbitrage.History, kickstarter.History, nova.History, filings.History];
+        var cron = new CronJobs(_writer, checksDashboard);
+        _history = [_fleet.History, orchestrator.History, spending.History, arbitrage.History, kickstarter.History, nova.History, filings.History, cron.History];
         _deck =
         [
             () => spending.Spend(), () => spending.Spend(), () => spending.Spend(), spending.Alert,
@@ -52,6 +53,7 @@ internal sealed class DemoAgents : BackgroundService
             () => kickstarter.Backers(), () => kickstarter.Backers(), kickstarter.Status, kickstarter.Comment,
             () => nova.Signup(), () => nova.Signup(), nova.Waitlist, () => nova.Inquiry(Orchestrator.Companies),
             filings.OfficeResponse, filings.MeetDeadline,
+            cron.Run, cron.Push, cron.Metrics,
         ];
         _dealt = _deck.Length;
     }

@@ -43,6 +43,9 @@ internal sealed class DemoWriter(int seed)
             Content = Event.ParseContent(content.ToString(CultureInfo.InvariantCulture)),
         });
 
+    /// <summary>Writes an event as made elsewhere (the compatible endpoints' shapes), stamped with <see cref="Now"/>.</summary>
+    public void Add(Event e) => _events.Add(e.WithTimestamp(Now));
+
     public T Pick<T>(IReadOnlyList<T> choices) => choices[Random.Next(choices.Count)];
 
     /// <summary>A whole number in [min, max].</summary>

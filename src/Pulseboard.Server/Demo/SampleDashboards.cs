@@ -1,6 +1,6 @@
 namespace Pulseboard.Server.Demo;
 
-/// <summary>The nine sample definitions of <c>dashboards/</c>, carried inside the program for <c>serve --demo</c>.</summary>
+/// <summary>The sample definitions of <c>dashboards/</c>, carried inside the program for <c>serve --demo</c>.</summary>
 internal static class SampleDashboards
 {
     /// <summary>Writes them to <paramref name="directory"/> when it has no definition yet; never overwrites one.</summary>

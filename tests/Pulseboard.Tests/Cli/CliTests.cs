@@ -101,7 +101,7 @@ public sealed class CliTests : IDisposable
     {
         var check = await RunAsync(null, "check", "--dashboards", Path.Combine(Repo.Root, "dashboards"));
         Assert.Equal(0, check.Code);
-        Assert.Contains("9 definitions, no problems", check.Stderr, StringComparison.Ordinal);
+        Assert.Contains("10 definitions, no problems", check.Stderr, StringComparison.Ordinal);
         Assert.Contains("ok  costs: Costs (6 sections:", check.Stdout, StringComparison.Ordinal);
     }
 
@@ -129,7 +129,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, (await RunAsync(lines, "emit")).Code);
         var project = await RunAsync(null, "project", "--once", "--dashboards", dashboards);
         Assert.Equal(0, project.Code);
-        Assert.Equal("2 events read, 2 applied, 9 cache writes; caches are at seq 2\n", project.Stdout);
+        Assert.Equal("2 events read, 2 applied, 10 cache writes; caches are at seq 2\n", project.Stdout);
         var costs = File.ReadAllText(Path.Combine(_data.Path, "caches", "costs.json"));
         Assert.Contains("\"text\":\"1250 of 1000 (cloud)\"", costs, StringComparison.Ordinal);
         var again = await RunAsync(null, "project", "--once", "--dashboards", dashboards);

@@ -56,7 +56,7 @@ public sealed class SchemaCliTests : IDisposable
         await Refused("give both --dashboard and --section (the section's strict schema), or --all DIR for every section; --section is missing", "--dashboard", "costs");
         await Refused("--all writes every section's schema; leave out --dashboard, --section and --example", "--all", "out", "--dashboard", "costs");
         await Refused("--example needs --dashboard and --section", "--example");
-        await Refused("there is no dashboard \"cost\"; the dashboards are arbitrage, command-center, costs,", "--dashboard", "cost", "--section", "spend");
+        await Refused("there is no dashboard \"cost\"; the dashboards are arbitrage, checks, command-center, costs,", "--dashboard", "cost", "--section", "spend");
         await Refused("the dashboard \"costs\" has no section \"spnd\"; its sections are budget, spend-total, spend, spend-per-day, alerts, by-model", "--dashboard", "costs", "--section", "spnd");
 
         var missing = await RunAsync(null, "schema", "--dashboard", "costs", "--section", "spend", "--dashboards", Path.Combine(_data.Path, "nope"));

@@ -59,7 +59,7 @@ public abstract partial class McpToolContract
     [Fact]
     public async Task An_unknown_dashboard_or_section_names_the_known_ones()
     {
-        var dashboards = "the dashboards are arbitrage, command-center, costs";
+        var dashboards = "the dashboards are arbitrage, checks, command-center, costs";
         Assert.Contains($"- dashboard: \"costz\" is not a dashboard; {dashboards}", await RefusedAsync("describe_section", """{"dashboard":"costz","section":"budget"}"""), StringComparison.Ordinal);
         Assert.Contains($"- dashboard: \"costz\" is not a dashboard; {dashboards}", await RefusedAsync("read_dashboard", """{"dashboard":"costz"}"""), StringComparison.Ordinal);
         Assert.Contains($"- dashboard: \"costz\" is not a dashboard; {dashboards}", await RefusedAsync("append_event", """{"dashboard":"costz","section":"alerts","action":"a","content":{}}"""), StringComparison.Ordinal);

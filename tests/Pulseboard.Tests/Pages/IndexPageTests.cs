@@ -19,7 +19,7 @@ public sealed class IndexPageTests(BrowserFixture browser) : IAsyncLifetime
     {
         var page = await _harness.OpenAsync("/");
         await page.Locator(".boards a").First.WaitForAsync();
-        Assert.Equal(10, await page.Locator(".boards a").CountAsync()); // the nine samples and the lab
+        Assert.Equal(11, await page.Locator(".boards a").CountAsync()); // the ten samples and the lab
         Assert.Equal("/d/costs", await page.Locator(".boards a", new PageLocatorOptions { HasText = "Costs" }).GetAttributeAsync("href"));
         Assert.Equal("no events yet", await Card(page, "arbitrage").Locator(".pill").TextContentAsync());
         Assert.True(_harness.ConsoleErrors.Count == 0, string.Join("\n", _harness.ConsoleErrors));

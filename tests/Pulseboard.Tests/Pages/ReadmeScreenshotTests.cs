@@ -35,7 +35,7 @@ public sealed class ReadmeScreenshotTests(BrowserFixture browser)
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, Locale = "en-US", TimezoneId = "UTC",
         });
         var page = await context.NewPageAsync();
-        foreach (var id in new[] { "costs", "fleet", "arbitrage", "command-center", "kickstarter", "mindminer", "nova-launch", "schell-ip", "velocity" })
+        foreach (var id in new[] { "costs", "fleet", "arbitrage", "command-center", "kickstarter", "mindminer", "nova-launch", "schell-ip", "velocity", "checks" })
         {
             await page.GotoAsync($"{server.Url}/d/{id}");
             await page.Locator(".card").First.WaitForAsync();

@@ -557,7 +557,7 @@ public sealed class DefinitionValidationTests
         var set = DefinitionLoader.LoadDirectory(Path.Combine(Repo.Root, "dashboards"));
         Assert.Equal([], set.Errors.Select(e => e.ToString()));
         Assert.Equal(
-            ["arbitrage", "command-center", "costs", "fleet", "kickstarter", "mindminer", "nova-launch", "schell-ip", "velocity"],
+            ["arbitrage", "checks", "command-center", "costs", "fleet", "kickstarter", "mindminer", "nova-launch", "schell-ip", "velocity"],
             set.Dashboards.Select(d => d.Id));
         Assert.All(set.Dashboards, d => Assert.NotEmpty(d.Sections));
         Assert.All(set.Dashboards, d => Assert.StartsWith("sha256:", d.Hash, StringComparison.Ordinal));

@@ -62,11 +62,11 @@ public sealed partial class ProjectorTests : IDisposable
         using (var projector = Open(log))
         {
             var cycle = projector.RunOnce(log);
-            Assert.Equal((2L, 2L, 9, 2L), (cycle.Events, cycle.Applied, cycle.CachesWritten, cycle.Position));
-            Assert.Equal(9, cycle.Written.Count);
+            Assert.Equal((2L, 2L, 10, 2L), (cycle.Events, cycle.Applied, cycle.CachesWritten, cycle.Position));
+            Assert.Equal(10, cycle.Written.Count);
         }
         var caches = Caches();
-        Assert.Equal(9, caches.Count);
+        Assert.Equal(10, caches.Count);
         Assert.Equal("1250 of 1000 (cloud)", Section(caches["costs.json"], "budget").GetProperty("text").GetString());
         Assert.Equal("1250 of 1000 (cloud)", Section(caches["command-center.json"], "budget").GetProperty("text").GetString());
         Assert.Equal("llama-3", Section(caches["fleet.json"], "status").GetProperty("sources")[0].GetProperty("key").GetString());

@@ -20,7 +20,7 @@ public sealed partial class GrafanaTests
         using var data = new TempDirectory();
         var definitions = DefinitionLoader.LoadDirectory(Path.Combine(Repo.Root, "dashboards"));
         var written = GrafanaExport.Write(definitions.Dashboards, output.Path, "http://127.0.0.1:9090", "http://127.0.0.1:5080");
-        Assert.Equal(9, written.Count);
+        Assert.Equal(10, written.Count);
         Assert.Contains("type: prometheus", await File.ReadAllTextAsync(Path.Combine(output.Path, "provisioning", "datasources", "prometheus.yaml")), StringComparison.Ordinal);
 
         await using var app = PulseboardServer.Build(new ServerOptions
@@ -31,7 +31,8 @@ public sealed partial class GrafanaTests
         using var http = new HttpClient { BaseAddress = new Uri(PulseboardServer.Addresses(app)[0]) };
         // Data for every numeric section, so each one's series exists (a series without data is absent, not wrong).
         var events = string.Join("\n", Enumerable.Range(0, 900).Select(i => EventJson.ToUtf8(SampleTraffic.Make(i).WithTimestamp(DateTimeOffset.UtcNow))).Select(Encoding.UTF8.GetString))
-            + "\n" + """{"dashboard":"nova-launch","section":"waitlist","action":"waitlist_size","content":{"size":1200}}""";
+            + "\n" + """{"dashboard":"nova-launch","section":"waitlist","action":"waitlist_size","content":{"size":1200}}"""
+            + "\n" + """{"dashboard":"checks","section":"pings","action":"ping","source":"backup","content":{"status":"up"}}""";
         using var posted = await http.PostAsync("/api/events", new StringContent(events, Encoding.UTF8, new MediaTypeHeaderValue("application/x-ndjson")));
         Assert.True(posted.IsSuccessStatusCode);
         await app.ProjectedAsync(JsonDocument.Parse(await posted.Content.ReadAsStringAsync()).RootElement.GetProperty("last").GetInt64());

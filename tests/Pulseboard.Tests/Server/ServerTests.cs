@@ -207,7 +207,7 @@ public sealed class ServerTests : IAsyncLifetime
         await PostAsync(Alert);
         await CacheAtAsync("costs", 1);
         var list = await JsonAsync(await _http.GetAsync("/api/dashboards"));
-        Assert.Equal(9, list.GetArrayLength());
+        Assert.Equal(10, list.GetArrayLength());
         Assert.Contains(list.EnumerateArray(), d => d.GetProperty("id").GetString() == "costs" && d.GetProperty("position").GetInt64() == 1);
         Assert.True(File.Exists(Path.Combine(_data.Path, "server.json")));
     }
