@@ -101,13 +101,14 @@ internal static class PrometheusText
         {
             return $"{name} has no value; write it after the name and labels, e.g. {name} 42";
         }
-        if (rest.Length > 1)
-        {
-            return $"{name} has a timestamp ({EventRules.Quote(rest[1])}); pushed metrics must not have one: drop it";
-        }
+        // The value first: "a b c" is a name with a word for a value, not a value with a timestamp.
         if (Number(rest[0]) is not { } value)
         {
             return $"{name}: {EventRules.Quote(rest[0])} is not a number (e.g. 42, 3.14, 1e3, NaN, +Inf)";
+        }
+        if (rest.Length > 1)
+        {
+            return $"{name} has a timestamp ({EventRules.Quote(rest[1])}); pushed metrics must not have one: drop it";
         }
         sample = new PushedSample(name, labels, value);
         return null;

@@ -110,6 +110,7 @@ public sealed class PushTests : IAsyncLifetime
     [InlineData("/metrics/job/etl", "etl_rows 1 1732244400000\n", "line 1: etl_rows has a timestamp (\"1732244400000\"); pushed metrics must not have one: drop it")]
     [InlineData("/metrics/job/etl", "ok 1\netl_rows{table=\"a} 1\n", "line 2: the value of label table has no closing quote")]
     [InlineData("/metrics/job/etl", "etl_rows one\n", "line 1: etl_rows: \"one\" is not a number")]
+    [InlineData("/metrics/job/etl", "bad line here\n", "line 1: bad: \"line\" is not a number")]
     [InlineData("/metrics/job/etl", "# TYPE etl_rows meter\n", "line 1: # TYPE etl_rows needs one of counter, gauge, histogram, summary, untyped")]
     [InlineData("/metrics/job/etl", "9lives 1\n", "line 1: expected a metric name")]
     [InlineData("/metrics/job/etl/instance", "x 1\n", "the path has a label without a value (\"instance\")")]
