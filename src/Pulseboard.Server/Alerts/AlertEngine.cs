@@ -39,6 +39,7 @@ internal sealed partial class AlertEngine : BackgroundService
     private readonly Dictionary<string, AlertInstance> _instances = new(StringComparer.Ordinal);
     private readonly Lock _waitersLock = new();
     private readonly List<(DateTimeOffset At, long Seq, TaskCompletionSource Done)> _waiters = [];
+    private readonly long _endAtStart;
     private long _nextEventSeq;
     private long _savedEventSeq;
     private DateTimeOffset _savedAt;
@@ -58,6 +59,9 @@ internal sealed partial class AlertEngine : BackgroundService
         _outbox = services.GetService<IAlertOutbox>();
         _logger = loggers.CreateLogger("Pulseboard.Alerts");
         _statePath = Path.Combine(AlertFiles.Folder(options.DataDirectory), "state.json");
+        // Taken as the host starts, before Kestrel listens: since .NET 10 the loop (and LoadState) runs on the thread
+        // pool, possibly after the first events came in, and those are news, not history.
+        _endAtStart = log.End;
     }
 
     /// <summary>The firing instances (silenced ones marked), as of the last evaluation.</summary>
@@ -206,9 +210,9 @@ internal sealed partial class AlertEngine : BackgroundService
             _instances[instance.Key] = instance;
         }
         // Event alerts tell of events that arrive while the server runs: on a first start (or a log replaced since),
-        // what the log already holds is history, not news.
+        // what the log held as the server started is history, not news.
         var next = state?.NextEventSeq ?? 0;
-        _nextEventSeq = next < 1 || next > _log.End + 1 ? _log.End + 1 : next;
+        _nextEventSeq = next < 1 || next > _log.End + 1 ? Math.Min(_endAtStart, _log.End) + 1 : next;
         _savedEventSeq = next;
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Pulseboard.Server.Alerts;
 using Pulseboard.Tests.Support;
@@ -12,55 +11,22 @@ namespace Pulseboard.Tests.Alerts;
 /// </summary>
 public sealed class AlertmanagerTests(ITestOutputHelper output) : IDisposable
 {
-    private const string Alertmanager = "/usr/bin/prometheus-alertmanager";
     private readonly TempDirectory _data = new();
-    private readonly TempDirectory _alertmanager = new();
 
-    public void Dispose()
-    {
-        _data.Dispose();
-        _alertmanager.Dispose();
-    }
+    public void Dispose() => _data.Dispose();
 
     [Fact]
     public async Task Alertmanager_routes_a_firing_notice_and_its_resolve_to_a_webhook()
     {
-        Assert.True(File.Exists(Alertmanager), "prometheus-alertmanager is missing: install Debian's prometheus-alertmanager package (./test.sh does).");
         await using var receiver = await WebhookReceiver.StartAsync();
-        var port = TestServer.FreePort();
-        var config = Path.Combine(_alertmanager.Path, "alertmanager.yml");
-        await File.WriteAllTextAsync(config, $"""
-            route:
-              receiver: hook
-              group_by: [alertname, dashboard]
-              group_wait: 0s
-              group_interval: 1s
-              repeat_interval: 1h
-            receivers:
-              - name: hook
-                webhook_configs:
-                  - url: {receiver.Url}/from-alertmanager
-                    send_resolved: true
-            """);
-        var start = new ProcessStartInfo(Alertmanager) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in new[] { $"--config.file={config}", $"--storage.path={Path.Combine(_alertmanager.Path, "data")}", $"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var alertmanager = Process.Start(start)!;
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        alertmanager.ErrorDataReceived += (_, e) => log.Enqueue(e.Data ?? "");
-        alertmanager.OutputDataReceived += (_, e) => log.Enqueue(e.Data ?? "");
-        alertmanager.BeginErrorReadLine();
-        alertmanager.BeginOutputReadLine();
+        var alertmanager = await AlertmanagerProcess.StartAsync($"{receiver.Url}/from-alertmanager");
         try
         {
-            await WaitReadyAsync(port);
             // Real time: Alertmanager judges startsAt and endsAt against its own clock.
             await using var rig = await DeliveryRig.StartAsync(_data.Path, $"""
                 am:
                   kind: alertmanager
-                  url: http://127.0.0.1:{port}
+                  url: {alertmanager.Url}
                   allow_private: true
                 """, TimeProvider.System);
             var started = DateTimeOffset.UtcNow.AddMinutes(-1);
@@ -89,34 +55,11 @@ public sealed class AlertmanagerTests(ITestOutputHelper output) : IDisposable
         }
         finally
         {
-            alertmanager.Kill();
-            await alertmanager.WaitForExitAsync();
-            foreach (var line in log)
+            await alertmanager.DisposeAsync();
+            foreach (var line in alertmanager.Log)
             {
                 output.WriteLine(line);
             }
-        }
-    }
-
-    private static async Task WaitReadyAsync(int port)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            bound.Token.ThrowIfCancellationRequested();
-            try
-            {
-                if ((await http.GetAsync("/-/ready", bound.Token)).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // still starting
-            }
-            await Task.Yield();
         }
     }
 }

@@ -34,15 +34,18 @@ internal sealed class ServerProcess : IDisposable
     /// <summary>The last lines the server wrote (stdout and stderr), for failure messages.</summary>
     public string Tail => string.Join('\n', _tail);
 
-    /// <summary>Starts the server on <paramref name="data"/> and <paramref name="port"/>; waits (up to a minute) for <c>/healthz</c>.</summary>
-    public static async Task<ServerProcess> StartAsync(string data, int port)
+    /// <summary>
+    /// Starts the server on <paramref name="data"/> and <paramref name="port"/>, with <paramref name="dashboards"/> (default:
+    /// the sample dashboards) and <paramref name="extra"/> arguments (<c>--notifiers FILE</c>); waits (up to a minute) for <c>/healthz</c>.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(string data, int port, string? dashboards = null, IEnumerable<string>? extra = null)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[]
                  {
                      Path.Combine(AppContext.BaseDirectory, "pulseboard.dll"), "serve", "--data", data,
-                     "--dashboards", Path.Combine(Repo.Root, "dashboards"), "--urls", $"http://127.0.0.1:{port}",
-                 })
+                     "--dashboards", dashboards ?? Path.Combine(Repo.Root, "dashboards"), "--urls", $"http://127.0.0.1:{port}",
+                 }.Concat(extra ?? []))
         {
             start.ArgumentList.Add(arg);
         }
