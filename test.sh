@@ -28,6 +28,7 @@ missing=""
 [ -x /usr/bin/promtool ] || missing="$missing prometheus"   # promtool checks the /metrics exposition
 python3 -m pip --version >/dev/null 2>&1 || missing="$missing python3-pip"   # checks that clients/python installs offline
 [ -x /usr/bin/prometheus-alertmanager ] || missing="$missing prometheus-alertmanager"   # alert notices routed through a real Alertmanager
+[ -x /usr/sbin/nats-server ] || missing="$missing nats-server"   # the log contract suite against a real JetStream
 if [ -n "$missing" ]; then
   echo "test.sh: installing Debian packages:$missing..."
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null

@@ -7,13 +7,21 @@ namespace Pulseboard.Log;
 /// <remarks>Not thread-safe: one reader at a time. Records it returns stay valid after later reads. Dispose closes the file.</remarks>
 public sealed class LogCursor : IDisposable
 {
-    private readonly ISegmentSource _source;
+    private readonly ISegmentSource _source = null!;
+    private readonly IRecordReader? _reader;
     private LineReader? _lines;
     private long _segmentFirst;
 
     internal LogCursor(ISegmentSource source, long from)
     {
         _source = source;
+        Next = Math.Max(1, from);
+    }
+
+    /// <summary>A cursor over a log that is not made of segment files (a distributed engine); it owns <paramref name="reader"/>.</summary>
+    internal LogCursor(IRecordReader reader, long from)
+    {
+        _reader = reader;
         Next = Math.Max(1, from);
     }
 
@@ -29,6 +37,13 @@ public sealed class LogCursor : IDisposable
     public int Read(List<LogRecord> into, int max)
     {
         ArgumentNullException.ThrowIfNull(into);
+        if (_reader is not null)
+        {
+            var next = Next;
+            var read = _reader.Read(ref next, into, max);
+            Next = next;
+            return read;
+        }
         var limit = _source.Limit;
         var count = 0;
         while (count < max && Next <= limit)
@@ -109,5 +124,9 @@ public sealed class LogCursor : IDisposable
     }
 
     /// <summary>Closes the open segment file.</summary>
-    public void Dispose() => CloseSegment();
+    public void Dispose()
+    {
+        CloseSegment();
+        _reader?.Dispose();
+    }
 }

@@ -1,0 +1,12 @@
+namespace Pulseboard.Log.JetStream;
+
+/// <summary>A task that completes at the next local append, for <see cref="JetStreamEventLog.WaitForAsync"/>.</summary>
+/// <remarks>Thread-safe.</remarks>
+internal sealed class AppendSignal
+{
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Next => Volatile.Read(ref _next).Task;
+
+    public void Pulse() => Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+}

@@ -1,0 +1,64 @@
+namespace Pulseboard.Log.JetStream;
+
+/// <summary>How <see cref="JetStreamEventLog"/> reaches its stream and what the stream keeps.</summary>
+/// <remarks>Validated once by <see cref="JetStreamEventLog.OpenAsync"/>, with a message that says how to fix a value.</remarks>
+public sealed class JetStreamEventLogOptions
+{
+    private static readonly System.Buffers.SearchValues<char> s_notInName = System.Buffers.SearchValues.Create(". *>\t\r\n");
+
+    /// <summary>The NATS servers, <c>nats://host:port</c>, comma-separated for a cluster. Required.</summary>
+    public string Urls { get; init; } = "";
+
+    /// <summary>The stream's name. Default <c>PULSEBOARD</c>.</summary>
+    public string Stream { get; init; } = "PULSEBOARD";
+
+    /// <summary>Copies of each event the cluster keeps; an append is acknowledged by a quorum of them. Default 1.</summary>
+    public int Replicas { get; init; } = 1;
+
+    /// <summary>How long the stream keeps an event (retention, per event). Default 7 days, like the file log.</summary>
+    public TimeSpan MaxAge { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long a repeated id is answered with its original seq; past it the id is stored again. Default 10 minutes.</summary>
+    public TimeSpan DuplicateWindow { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The largest event, serialized, that is stored. Default 65536, like the file log.</summary>
+    public int MaxEventBytes { get; init; } = EventRules.DefaultMaxEventBytes;
+
+    internal string[] Servers => Urls.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    internal void Validate()
+    {
+        var servers = Servers;
+        if (servers.Length == 0)
+        {
+            throw new ArgumentException("Urls is required: nats://host:port, comma-separated for a cluster.", nameof(Urls));
+        }
+        foreach (var url in servers)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "nats" || string.IsNullOrEmpty(uri.Host))
+            {
+                throw new ArgumentException($"Urls: \"{url}\" is not nats://host:port.", nameof(Urls));
+            }
+        }
+        if (Stream.Length == 0 || Stream.AsSpan().IndexOfAny(s_notInName) >= 0)
+        {
+            throw new ArgumentException("Stream must be a name without dots, spaces, '*' or '>'; the default is PULSEBOARD.", nameof(Stream));
+        }
+        if (Replicas is < 1 or > 5)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Replicas), Replicas, "Replicas must be 1 to 5 (JetStream's limit); use 3 on a cluster of three or more servers.");
+        }
+        if (MaxAge <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxAge), MaxAge, "MaxAge must be positive; the default is 7 days.");
+        }
+        if (DuplicateWindow <= TimeSpan.Zero || DuplicateWindow > MaxAge)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DuplicateWindow), DuplicateWindow, "DuplicateWindow must be positive and at most MaxAge; the default is 10 minutes.");
+        }
+        if (MaxEventBytes < 256)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxEventBytes), MaxEventBytes, "MaxEventBytes must be at least 256; the default is 65536.");
+        }
+    }
+}
