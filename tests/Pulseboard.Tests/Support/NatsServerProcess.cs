@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace Pulseboard.Tests.Support;
+
+/// <summary>
+/// Debian's nats-server with JetStream on a free 127.0.0.1 port, storing under a temp folder; killed by its pid on
+/// disposal. One per test class (an xunit class fixture).
+/// </summary>
+public sealed class NatsServerProcess : IAsyncLifetime
+{
+    /// <summary>Where Debian's package puts the binary.</summary>
+    public const string Binary = "/usr/sbin/nats-server";
+
+    private readonly TempDirectory _folder = new();
+    private readonly ConcurrentQueue<string> _log = new();
+    private Process? _process;
+
+    /// <summary>nats://127.0.0.1:port.</summary>
+    public string Url { get; private set; } = "";
+
+    /// <summary>What it logged, for a failure's message.</summary>
+    public IEnumerable<string> Log => _log;
+
+    /// <summary>Starts it; returns once it accepts connections and says it is ready (bounded: a minute).</summary>
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(Binary), "nats-server is missing: install Debian's nats-server package (./test.sh does).");
+        var port = TestServer.FreePort();
+        Url = $"nats://127.0.0.1:{port}";
+        var start = new ProcessStartInfo(Binary) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in new[] { "-js", "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-sd", _folder.Path })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _process = Process.Start(start)!;
+        _process.ErrorDataReceived += (_, e) => Logged(e.Data, ready);
+        _process.OutputDataReceived += (_, e) => Logged(e.Data, ready);
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+        var exited = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(ready.Task, exited).WaitAsync(TimeSpan.FromSeconds(60));
+        if (first == exited)
+        {
+            throw new InvalidOperationException($"nats-server exited with {_process.ExitCode}:\n{string.Join('\n', _log)}");
+        }
+        using var probe = new TcpClient();
+        await probe.ConnectAsync("127.0.0.1", port).WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    private void Logged(string? line, TaskCompletionSource ready)
+    {
+        _log.Enqueue(line ?? "");
+        if (line?.Contains("Server is ready", StringComparison.Ordinal) == true)
+        {
+            ready.TrySetResult();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+            }
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+        }
+        _folder.Dispose();
+    }
+}
