@@ -36,4 +36,55 @@ public sealed class JetStreamEventLogTests(NatsServerProcess nats) : EventLogCon
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task The_line_read_back_is_the_file_logs_layout_with_the_streams_time()
+    {
+        await using var log = Open();
+        await log.AppendAsync([new Event
+        {
+            Dashboard = "costs", Section = "alerts", Action = "budget_warning", Priority = Priority.High, Source = "haiku", Id = "x1",
+            Content = Event.ParseContent("""{"current":412}"""),
+        }]);
+        var record = Assert.Single(ReadAll(log));
+        var line = System.Text.Encoding.UTF8.GetString(record.Line.Span);
+        Assert.StartsWith("{\"seq\":1,\"received\":\"", line, StringComparison.Ordinal);
+        Assert.EndsWith("""Z","id":"x1","dashboard":"costs","section":"alerts","action":"budget_warning","priority":"high","source":"haiku","content":{"current":412}}""", line, StringComparison.Ordinal);
+        Assert.Equal(1, record.Seq);
+    }
+
+    [Fact]
+    public async Task The_stream_is_one_append_only_stream_with_the_documented_limits()
+    {
+        await using (Open())
+        {
+        }
+        await using var connection = new NatsConnection(NatsOpts.Default with { Url = nats.Url });
+        var stream = await new NatsJSContext(connection).GetStreamAsync(Stream);
+        var config = stream.Info.Config;
+        Assert.Equal(["pulseboard.events.>"], config.Subjects);
+        Assert.Equal(NATS.Client.JetStream.Models.StreamConfigStorage.File, config.Storage);
+        Assert.True(config.DenyDelete);
+        Assert.True(config.DenyPurge);
+        Assert.Equal(TimeSpan.FromDays(7), config.MaxAge);
+        Assert.Equal(TimeSpan.FromMinutes(10), config.DuplicateWindow);
+    }
+
+    [Fact]
+    public async Task An_event_over_the_servers_max_payload_is_rejected_alone_with_what_to_change()
+    {
+        await using var log = await JetStreamEventLog.OpenAsync(new JetStreamEventLogOptions { Urls = nats.Url, Stream = Stream, MaxEventBytes = 4 * 1024 * 1024 });
+        var outcomes = await log.AppendAsync([Sample.Make(0), Sample.Make(1, pad: 1_100_000), Sample.Make(2)]);
+        Assert.Equal([1L, 0, 2], outcomes.Select(o => o.Position));
+        Assert.Contains("max_payload", outcomes[1].Error!.Message, StringComparison.Ordinal);
+        Assert.Equal([0, 2], ReadAll(log).Select(r => r.ToEvent().N()));
+    }
+
+    [Fact]
+    public async Task A_server_that_is_not_there_is_named_in_the_error()
+    {
+        var url = $"nats://127.0.0.1:{TestServer.FreePort()}";
+        var error = await Assert.ThrowsAsync<LogWriteException>(() => JetStreamEventLog.OpenAsync(new JetStreamEventLogOptions { Urls = url }));
+        Assert.Contains(url, error.Message, StringComparison.Ordinal);
+    }
 }
