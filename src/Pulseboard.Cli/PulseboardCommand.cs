@@ -20,13 +20,19 @@ internal static class PulseboardCommand
             DefaultValueFactory = _ => "./dashboards",
             Recursive = true,
         };
+        var log = new Option<string?>("--log")
+        {
+            Description = "The event log on NATS JetStream, nats://host:port[,nats://…] (emit, tail); default: the file log under --data",
+            Recursive = true,
+        };
         var root = new RootCommand("Pulseboard: agents write events, dashboards render them.")
         {
             data,
             dashboards,
+            log,
             ServeCommand.Create(data, dashboards),
-            EmitCommand.Create(data),
-            TailCommand.Create(data, dashboards),
+            EmitCommand.Create(data, log),
+            TailCommand.Create(data, dashboards, log),
             ProjectCommand.CreateProject(data, dashboards),
             ProjectCommand.CreateRebuild(data, dashboards),
             ExportCommand.Create(data, dashboards),

@@ -11,7 +11,7 @@ namespace Pulseboard.Cli.Commands;
 /// </summary>
 internal static class EmitCommand
 {
-    public static Command Create(Option<string> data)
+    public static Command Create(Option<string> data, Option<string?> log)
     {
         var dashboard = new Option<string?>("--dashboard") { Description = "The dashboard (a slug)" };
         var section = new Option<string?>("--section") { Description = "The section (a slug)" };
@@ -54,6 +54,18 @@ internal static class EmitCommand
                 }
                 await Console.Error.WriteLineAsync("Nothing was written.").ConfigureAwait(false);
                 return ExitCodes.BadInput;
+            }
+            if (parsed.GetValue(log) is { } urls)
+            {
+                var jetStream = await JetStreamLog.OpenAsync("emit", urls, cancellationToken).ConfigureAwait(false);
+                if (jetStream is null)
+                {
+                    return ExitCodes.Failed;
+                }
+                await using (jetStream.ConfigureAwait(false))
+                {
+                    return await AppendToAsync(jetStream, events, parsed.GetValue(durable), cancellationToken).ConfigureAwait(false);
+                }
             }
             var bearer = parsed.GetValue(token) ?? Environment.GetEnvironmentVariable("PULSEBOARD_TOKEN");
             if (Pulseboard.Client.HttpTransportOptions.FindServer(parsed.GetValue(data)!) is { } server)
@@ -145,18 +157,23 @@ internal static class EmitCommand
         }
         await using (log.ConfigureAwait(false))
         {
-            IReadOnlyList<AppendOutcome> outcomes;
-            try
-            {
-                outcomes = await log.AppendAsync(events, durable, cancellationToken).ConfigureAwait(false);
-            }
-            catch (LogWriteException ex)
-            {
-                await Console.Error.WriteLineAsync($"pulseboard emit: {ex.Message}").ConfigureAwait(false);
-                return ExitCodes.Failed;
-            }
-            return await ReportAsync(outcomes).ConfigureAwait(false);
+            return await AppendToAsync(log, events, durable, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static async Task<int> AppendToAsync(IEventLog log, List<Event> events, bool durable, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<AppendOutcome> outcomes;
+        try
+        {
+            outcomes = await log.AppendAsync(events, durable, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LogWriteException ex)
+        {
+            await Console.Error.WriteLineAsync($"pulseboard emit: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+        return await ReportAsync(outcomes).ConfigureAwait(false);
     }
 
     private static async Task<int> ReportAsync(IReadOnlyList<AppendOutcome> outcomes)

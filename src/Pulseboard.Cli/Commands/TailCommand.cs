@@ -11,7 +11,7 @@ namespace Pulseboard.Cli.Commands;
 /// </summary>
 internal static class TailCommand
 {
-    public static Command Create(Option<string> data, Option<string> dashboards)
+    public static Command Create(Option<string> data, Option<string> dashboards, Option<string?> log)
     {
         var count = new Option<int>("-n", "--lines") { Description = "How many of the last events to print", DefaultValueFactory = _ => 10 };
         var follow = new Option<bool>("-f", "--follow") { Description = "Keep printing new events until Ctrl+C" };
@@ -44,7 +44,20 @@ internal static class TailCommand
                     await Console.Error.WriteLineAsync($"{error} (this definition matches nothing until it is fixed)").ConfigureAwait(false);
                 }
             }
-            await using var reader = new FileEventLogReader(parsed.GetValue(data)!);
+            IEventLogReader reader;
+            if (parsed.GetValue(log) is { } urls)
+            {
+                if (await JetStreamLog.OpenAsync("tail", urls, cancellationToken).ConfigureAwait(false) is not { } jetStream)
+                {
+                    return ExitCodes.Failed;
+                }
+                reader = jetStream;
+            }
+            else
+            {
+                reader = new FileEventLogReader(parsed.GetValue(data)!);
+            }
+            await using var _ = reader.ConfigureAwait(false);
             using var stdout = Console.OpenStandardOutput();
             var lines = parsed.GetValue(count);
             var from = stray is null ? Math.Max(reader.Start, reader.End - lines + 1) : reader.Start;
