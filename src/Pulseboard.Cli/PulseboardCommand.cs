@@ -22,7 +22,7 @@ internal static class PulseboardCommand
         };
         var log = new Option<string?>("--log")
         {
-            Description = "The event log on NATS JetStream, nats://host:port[,nats://…] (emit, tail); default: the file log under --data",
+            Description = "The event log on NATS JetStream, nats://host:port[,nats://…] (serve, emit, tail); default: the file log under --data",
             Recursive = true,
         };
         var root = new RootCommand("Pulseboard: agents write events, dashboards render them.")
@@ -30,7 +30,7 @@ internal static class PulseboardCommand
             data,
             dashboards,
             log,
-            ServeCommand.Create(data, dashboards),
+            ServeCommand.Create(data, dashboards, log),
             EmitCommand.Create(data, log),
             TailCommand.Create(data, dashboards, log),
             ProjectCommand.CreateProject(data, dashboards),

@@ -122,6 +122,16 @@ public static class PulseboardServer
 
         // Created by the container, so the container disposes it (drains, fsyncs, releases the lock) after Kestrel
         // and the projector stopped; resolve it right after building, so a second writer fails before anything listens.
+        if (options.Log is { } urls)
+        {
+            // Opened at build, like the file log: a stream that cannot be reached fails before anything listens.
+            services.AddSingleton<IEventLog>(_ => Log.JetStream.JetStreamEventLog.OpenAsync(new Log.JetStream.JetStreamEventLogOptions
+            {
+                Urls = urls,
+                MaxEventBytes = options.MaxEventBytes,
+            }).GetAwaiter().GetResult());
+            return services;
+        }
         services.AddSingleton(provider => FileEventLog.Open(new FileEventLogOptions
         {
             DataDirectory = options.DataDirectory,

@@ -11,6 +11,12 @@ public sealed class ServerOptions
     /// <summary>The data folder: the log and the caches. Default <c>./data</c>.</summary>
     public string DataDirectory { get; init; } = "./data";
 
+    /// <summary>
+    /// The event log on NATS JetStream, <c>nats://host:port</c>, comma-separated for a cluster; default null: the file
+    /// log under <see cref="DataDirectory"/> (which keeps the caches either way).
+    /// </summary>
+    public string? Log { get; init; }
+
     /// <summary>The dashboard definitions. Default <c>./dashboards</c>.</summary>
     public string DashboardsDirectory { get; init; } = "./dashboards";
 
