@@ -81,6 +81,30 @@ public sealed class JetStreamEventLogTests(NatsServerProcess nats) : EventLogCon
     }
 
     [Fact]
+    public async Task Max_age_moves_the_first_seq_and_later_seqs_never_change()
+    {
+        // Real time: the server ages events out by its own clock. The wait is on the condition, bounded.
+        await using var log = await JetStreamEventLog.OpenAsync(new JetStreamEventLogOptions
+        {
+            Urls = nats.Url, Stream = Stream, MaxAge = TimeSpan.FromSeconds(1), DuplicateWindow = TimeSpan.FromMilliseconds(500),
+        });
+        await log.AppendAsync([Sample.Make(0, id: "a"), Sample.Make(1), Sample.Make(2)]);
+        using var cursor = log.OpenCursor(1);
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while ((await log.PurgeAsync(DateTimeOffset.MinValue, bound.Token)).Start <= 3)
+        {
+            await Task.Yield();
+        }
+        var after = await log.AppendAsync([Sample.Make(3, id: "a")]);
+        Assert.Equal([AppendOutcome.At(4)], after); // past the window an id is stored again
+        Assert.Equal(4, log.Start);
+        var records = new List<LogRecord>();
+        Assert.Equal(1, cursor.Read(records, 10)); // the cursor skips what aged out
+        Assert.Equal([4L], records.Select(r => r.Seq));
+        Assert.Equal([3], records.Select(r => r.ToEvent().N()));
+    }
+
+    [Fact]
     public async Task A_server_that_is_not_there_is_named_in_the_error()
     {
         var url = $"nats://127.0.0.1:{TestServer.FreePort()}";
