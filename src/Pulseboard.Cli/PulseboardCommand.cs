@@ -22,7 +22,7 @@ internal static class PulseboardCommand
         };
         var log = new Option<string?>("--log")
         {
-            Description = "The event log on NATS JetStream, nats://host:port[,nats://…] (serve, emit, tail); default: the file log under --data",
+            Description = "The event log on NATS JetStream, nats://host:port[,nats://…] (serve, emit, tail, project, rebuild); default: the file log under --data",
             Recursive = true,
         };
         var root = new RootCommand("Pulseboard: agents write events, dashboards render them.")
@@ -33,8 +33,8 @@ internal static class PulseboardCommand
             ServeCommand.Create(data, dashboards, log),
             EmitCommand.Create(data, log),
             TailCommand.Create(data, dashboards, log),
-            ProjectCommand.CreateProject(data, dashboards),
-            ProjectCommand.CreateRebuild(data, dashboards),
+            ProjectCommand.CreateProject(data, dashboards, log),
+            ProjectCommand.CreateRebuild(data, dashboards, log),
             ExportCommand.Create(data, dashboards),
             GrafanaCommand.Create(dashboards),
             PrometheusRulesCommand.Create(dashboards),

@@ -10,7 +10,7 @@ namespace Pulseboard.Cli.Commands;
 /// </summary>
 internal static class ProjectCommand
 {
-    public static Command CreateProject(Option<string> data, Option<string> dashboards)
+    public static Command CreateProject(Option<string> data, Option<string> dashboards, Option<string?> log)
     {
         var once = new Option<bool>("--once") { Description = "Bring the caches up to the log's end and exit (for cron; a running server does this continuously)" };
         var output = new Option<string?>("--out") { Description = "Also refresh the caches of a static site made by pulseboard export" };
@@ -22,7 +22,7 @@ internal static class ProjectCommand
                 await Console.Error.WriteLineAsync("pulseboard project: give --once (one cycle, for cron).").ConfigureAwait(false);
                 return ExitCodes.BadInput;
             }
-            var code = await RunAsync(parsed.GetValue(data)!, parsed.GetValue(dashboards)!, [], "project", cancellationToken).ConfigureAwait(false);
+            var code = await RunAsync(parsed.GetValue(data)!, parsed.GetValue(dashboards)!, [], "project", cancellationToken, parsed.GetValue(log)).ConfigureAwait(false);
             if (code != ExitCodes.Failed && parsed.GetValue(output) is { } site)
             {
                 var ids = Pulseboard.Server.Export.StaticSite.RefreshCaches(parsed.GetValue(data)!, site, DateTimeOffset.UtcNow);
@@ -33,18 +33,32 @@ internal static class ProjectCommand
         return command;
     }
 
-    public static Command CreateRebuild(Option<string> data, Option<string> dashboards)
+    public static Command CreateRebuild(Option<string> data, Option<string> dashboards, Option<string?> log)
     {
         var ids = new Argument<string[]>("id") { Description = "The dashboards to rebuild; all when none", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("rebuild", "Rebuild caches from the log (all, or the dashboards named); the log only holds what retention kept") { ids };
         command.SetAction((parsed, cancellationToken) =>
-            RunAsync(parsed.GetValue(data)!, parsed.GetValue(dashboards)!, parsed.GetValue(ids) ?? [], "rebuild", cancellationToken));
+            RunAsync(parsed.GetValue(data)!, parsed.GetValue(dashboards)!, parsed.GetValue(ids) ?? [], "rebuild", cancellationToken, parsed.GetValue(log)));
         return command;
     }
 
-    internal static async Task<int> RunAsync(string data, string dashboards, string[] rebuild, string name, CancellationToken cancellationToken)
+    /// <summary>One projection run over the file log under <paramref name="data"/>, or the JetStream log at <paramref name="logUrls"/>.</summary>
+    internal static async Task<int> RunAsync(string data, string dashboards, string[] rebuild, string name, CancellationToken cancellationToken, string? logUrls = null)
     {
-        await using var log = new FileEventLogReader(data);
+        IEventLogReader log;
+        if (logUrls is not null)
+        {
+            if (await JetStreamLog.OpenAsync(name, logUrls, cancellationToken).ConfigureAwait(false) is not { } jetStream)
+            {
+                return ExitCodes.Failed;
+            }
+            log = jetStream;
+        }
+        else
+        {
+            log = new FileEventLogReader(data);
+        }
+        await using var _ = log.ConfigureAwait(false);
         Projector projector;
         try
         {

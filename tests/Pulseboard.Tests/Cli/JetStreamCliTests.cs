@@ -3,11 +3,16 @@ using Pulseboard.Tests.Support;
 namespace Pulseboard.Tests.Cli;
 
 /// <summary><c>--log nats://…</c> on the commands that write and read the log: a real nats-server, real processes.</summary>
-public sealed class JetStreamCliTests(NatsServerProcess nats) : IClassFixture<NatsServerProcess>, IDisposable
+public sealed class JetStreamCliTests(NatsServerProcess nats) : IClassFixture<NatsServerProcess>, IAsyncLifetime, IDisposable
 {
     private readonly TempDirectory _data = new();
 
     public void Dispose() => _data.Dispose();
+
+    /// <summary>Each test starts from no stream (they share one server).</summary>
+    public Task InitializeAsync() => nats.DeleteStreamAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private Task<(int Code, string Stdout, string Stderr)> RunAsync(string? stdin, string log, params string[] args) =>
         Processes.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "pulseboard.dll"), .. args, "--data", _data.Path, "--log", log], stdin);
@@ -24,6 +29,23 @@ public sealed class JetStreamCliTests(NatsServerProcess nats) : IClassFixture<Na
         Assert.Equal(0, tail.Code);
         Assert.StartsWith("""{"seq":1,"received":""", tail.Stdout, StringComparison.Ordinal);
         Assert.EndsWith(""","id":"b1","dashboard":"costs","section":"alerts","action":"budget_warning","content":{"current":412}}""" + "\n", tail.Stdout, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_data.EventsPath), "--log must not write the file log");
+    }
+
+    [Fact]
+    public async Task Project_and_rebuild_read_the_stream_into_the_caches_under_data()
+    {
+        var lines = string.Join('\n', Enumerable.Range(1, 3).Select(i => $$$"""{"dashboard":"costs","section":"spend","action":"spent","id":"p{{{i}}}","content":{"usd":{{{i}}}}}"""));
+        Assert.Equal(0, (await RunAsync(lines, nats.Url, "emit")).Code);
+        var dashboards = Path.Combine(Repo.Root, "dashboards");
+        var project = await RunAsync(null, nats.Url, "project", "--once", "--dashboards", dashboards);
+        Assert.True(project.Code == 0, project.Stderr);
+        var cache = Path.Combine(_data.Path, "caches", "costs.json");
+        Assert.Contains("\"position\":", File.ReadAllText(cache), StringComparison.Ordinal);
+        var position = System.Text.Json.JsonDocument.Parse(File.ReadAllText(cache)).RootElement.GetProperty("position").GetInt64();
+        var rebuild = await RunAsync(null, nats.Url, "rebuild", "costs", "--dashboards", dashboards);
+        Assert.True(rebuild.Code == 0, rebuild.Stderr);
+        Assert.Equal(position, System.Text.Json.JsonDocument.Parse(File.ReadAllText(cache)).RootElement.GetProperty("position").GetInt64());
         Assert.False(Directory.Exists(_data.EventsPath), "--log must not write the file log");
     }
 

@@ -50,6 +50,19 @@ public sealed class NatsServerProcess : IAsyncLifetime
         await probe.ConnectAsync("127.0.0.1", port).WaitAsync(TimeSpan.FromSeconds(60));
     }
 
+    /// <summary>Deletes the stream when it exists, so a test starts from none (the stream denies deleting events, not itself).</summary>
+    public async Task DeleteStreamAsync(string stream = "PULSEBOARD")
+    {
+        await using var connection = new NATS.Client.Core.NatsConnection(NATS.Client.Core.NatsOpts.Default with { Url = Url });
+        try
+        {
+            await new NATS.Client.JetStream.NatsJSContext(connection).DeleteStreamAsync(stream);
+        }
+        catch (NATS.Client.JetStream.NatsJSApiException ex) when (ex.Error.Code == 404)
+        {
+        }
+    }
+
     private void Logged(string? line, TaskCompletionSource ready)
     {
         _log.Enqueue(line ?? "");
