@@ -29,9 +29,18 @@ internal static class AlertEndpoints
         app.MapPost("/api/silences", AddAsync);
         app.MapDelete("/api/silences/{id}", (string id, HttpRequest request, SilenceStore silences, AlertEngine alerts, Tokens tokens) =>
         {
-            if (Access.Writer(request, tokens, out _) is { } denied)
+            if (Access.Writer(request, tokens, out var grant) is { } denied)
             {
                 return denied;
+            }
+            // Removing a silence takes what adding it took: a token for every dashboard, or one that covers the
+            // silence's (literal) dashboard. Otherwise one team's token could lift another's silences.
+            if (grant is not null && !grant.Dashboards.Any(g => g.Pattern == "*")
+                && silences.Active.FirstOrDefault(s => s.Id == id) is { } silence
+                && (silence.Dashboard is null || !new Glob(silence.Dashboard).IsLiteral || !grant.Dashboards.Any(g => g.IsMatch(silence.Dashboard))))
+            {
+                return Problems.Of(StatusCodes.Status403Forbidden, "Forbidden",
+                    $"token \"{grant.Name}\" may remove only silences of the dashboards it may write ({string.Join(", ", grant.Dashboards.Select(g => g.Pattern))})");
             }
             if (!silences.RemoveDurably(id))
             {

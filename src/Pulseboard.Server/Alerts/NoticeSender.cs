@@ -45,7 +45,9 @@ internal sealed class NoticeSender : IDisposable
         }
         catch (HttpRequestException ex) when (Refusal(ex) is { } refused)
         {
-            return new SendResult(false, true, refused.Message, Refused: !refused.Unresolved);
+            // A refused address is refused again; a name that did not resolve may resolve on the next try (a DNS blip
+            // often comes with the very outage an alert is about), so that one is retried.
+            return new SendResult(false, !refused.Unresolved, refused.Message, Refused: !refused.Unresolved);
         }
         catch (HttpRequestException ex)
         {

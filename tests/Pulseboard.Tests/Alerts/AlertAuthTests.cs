@@ -57,5 +57,15 @@ public sealed class AlertAuthTests
         Assert.Equal(HttpStatusCode.Created, await SendAsync(HttpMethod.Post, "/api/silences", Ops, Fleet));
         Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(HttpMethod.Delete, "/api/silences/abc", null));
         Assert.Equal(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Delete, "/api/silences/abc", Ops));
+
+        // Removing takes what adding took: the accountant (costs only) and the wall (read only) cannot lift fleet's silence.
+        using var list = new HttpRequestMessage(HttpMethod.Get, "/api/silences");
+        list.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Wall);
+        using var listed = await server.Http.SendAsync(list);
+        var fleet = System.Text.Json.JsonDocument.Parse(await listed.Content.ReadAsStringAsync()).RootElement.EnumerateArray()
+            .Single(s => s.TryGetProperty("dashboard", out var d) && d.GetString() == "fleet").GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(HttpMethod.Delete, $"/api/silences/{fleet}", Accountant));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(HttpMethod.Delete, $"/api/silences/{fleet}", Wall));
+        Assert.Equal(HttpStatusCode.NoContent, await SendAsync(HttpMethod.Delete, $"/api/silences/{fleet}", Ops));
     }
 }

@@ -136,7 +136,7 @@ public sealed class PushTests : IAsyncLifetime
 
         var cache = JsonDocument.Parse(await _server.Http.GetStringAsync("/api/dashboards/checks")).RootElement.GetProperty("sections");
         Assert.Equal(
-            ["db-vacuum down", "nightly-backup up", "website up"],
+            ["db-vacuum last signal: down", "nightly-backup last signal: up", "website last signal: up"],
             cache.GetProperty("status").GetProperty("sources").EnumerateArray().Select(s => $"{s.GetProperty("key").GetString()} {s.GetProperty("text").GetString()}"));
         var failure = Assert.Single(cache.GetProperty("failures").GetProperty("items").EnumerateArray());
         Assert.Equal("db-vacuum", failure.GetProperty("source").GetString());
