@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 
 namespace Pulseboard.Log.JetStream;
 
@@ -9,25 +10,154 @@ public sealed partial class JetStreamEventLog
     /// <summary>Headers and framing a message carries besides its payload, kept free under the server's max_payload.</summary>
     private const int HeaderAllowance = 512;
 
+    /// <summary>Publishes in flight at once in a batch: enough to hide the round trip, few enough to bound memory.</summary>
+    private const int InFlight = 256;
+
+    /// <summary>How long one publish waits for its ack before it is sent again (with the same id).</summary>
+    private static readonly TimeSpan s_attempt = TimeSpan.FromSeconds(2);
+
+    /// <summary>The pause between attempts while the stream does not answer, so a dead server is not hammered.</summary>
+    private static readonly TimeSpan s_backoff = TimeSpan.FromMilliseconds(250);
+
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<AppendOutcome>> AppendDurableAsync(IReadOnlyList<Event> events, CancellationToken cancellationToken = default) =>
         AppendAsync(events, cancellationToken);
 
     /// <inheritdoc/>
-    /// <remarks>Acknowledged once a quorum of the stream's replicas stored each event.</remarks>
+    /// <remarks>
+    /// Acknowledged once a quorum of the stream's replicas stored each event. The events are published without
+    /// waiting for each ack in turn (up to 256 in flight), and the acks are taken in order. While no quorum answers,
+    /// each publish is sent again with the same <c>Nats-Msg-Id</c> until
+    /// <see cref="JetStreamEventLogOptions.UnavailableAfter"/>; an event without an id gets a generated one for this
+    /// (never written into the event), so a publish whose ack was lost is not stored twice. Past the bound this throws a
+    /// <see cref="LogWriteException"/> with <see cref="LogWriteException.RetryAfter"/> set and the indexes that were
+    /// stored.
+    /// </remarks>
     public async ValueTask<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<Event> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
         var outcomes = new AppendOutcome[events.Count];
+        var acks = new Task<PubAckResponse>?[events.Count];
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(_options.UnavailableAfter);
+        var awaited = 0;
+        var stored = new List<int>();
+        Exception? failure = null;
         for (var i = 0; i < events.Count; i++)
         {
-            outcomes[i] = await AppendOneAsync(events[i], cancellationToken).ConfigureAwait(false);
+            if (Prepare(events[i], out var message) is { } rejected)
+            {
+                outcomes[i] = rejected;
+                continue;
+            }
+            var e = events[i];
+            acks[i] = PublishAckedAsync(SubjectPrefix + e.Dashboard + "." + e.Section, message, e.Id ?? GeneratedId(), bound.Token);
+            if (i - awaited >= InFlight)
+            {
+                var failed = await TakeAckAsync(acks, awaited, outcomes, stored).ConfigureAwait(false);
+                failure ??= failed;
+                awaited++;
+            }
         }
-        return outcomes;
+        for (; awaited < events.Count; awaited++)
+        {
+            var failed = await TakeAckAsync(acks, awaited, outcomes, stored).ConfigureAwait(false);
+            failure ??= failed; // every ack is still taken: later events may have been stored
+        }
+        if (failure is null)
+        {
+            return outcomes;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        var retryAfter = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(_options.UnavailableAfter.TotalSeconds / 2)));
+        var which = stored.Count == 0 ? "none was stored" : $"the events at indexes {string.Join(", ", stored)} were stored";
+        throw new LogWriteException(
+            $"The stream {_options.Stream} at {_options.Urls} did not acknowledge within {_options.UnavailableAfter.TotalSeconds:0.#} s ({failure.Message}); {which}. Retry with the same ids in {retryAfter.TotalSeconds:0} s.",
+            failure, retryAfter, stored);
     }
 
-    private async ValueTask<AppendOutcome> AppendOneAsync(Event e, CancellationToken cancellationToken)
+    /// <summary>Awaits the ack of the event at <paramref name="i"/> (if it was published); its error when it failed.</summary>
+    private Task<Exception?> TakeAckAsync(Task<PubAckResponse>?[] acks, int i, AppendOutcome[] outcomes, List<int> stored)
     {
+        var ack = acks[i];
+        if (ack is null)
+        {
+            return Task.FromResult<Exception?>(null);
+        }
+        if (ack.IsCompletedSuccessfully)
+        {
+            outcomes[i] = Acknowledged(ack.Result);
+            stored.Add(i);
+            return Task.FromResult<Exception?>(null);
+        }
+        return TakeSlowAsync(ack, i, outcomes, stored);
+    }
+
+    private async Task<Exception?> TakeSlowAsync(Task<PubAckResponse> ack, int i, AppendOutcome[] outcomes, List<int> stored)
+    {
+        try
+        {
+            outcomes[i] = Acknowledged(await ack.ConfigureAwait(false));
+            stored.Add(i);
+            return null;
+        }
+        catch (Exception ex) when (ex is NatsException or TimeoutException or OperationCanceledException)
+        {
+            return ex;
+        }
+    }
+
+    private AppendOutcome Acknowledged(PubAckResponse ack)
+    {
+        var seq = (long)ack.Seq;
+        if (ack.Duplicate)
+        {
+            return AppendOutcome.DuplicateOf(seq);
+        }
+        Raise(ref _end, seq);
+        _appended.Pulse();
+        return AppendOutcome.At(seq);
+    }
+
+    /// <summary>
+    /// Publishes one message until the stream acknowledges it, each attempt with the same <paramref name="msgId"/>, so
+    /// an attempt whose ack was lost is answered as a duplicate with its seq. Gives up when <paramref name="bound"/> is.
+    /// </summary>
+    private async Task<PubAckResponse> PublishAckedAsync(string subject, byte[] message, string msgId, CancellationToken bound)
+    {
+        var opts = new NatsJSPubOpts { MsgId = msgId };
+        while (true)
+        {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(bound);
+            attempt.CancelAfter(s_attempt);
+            try
+            {
+                var ack = await _js.PublishAsync(subject, message, opts: opts, cancellationToken: attempt.Token).ConfigureAwait(false);
+                if (ack.Error is null)
+                {
+                    return ack;
+                }
+                if (ack.Error.Code != 503)
+                {
+                    throw new NatsJSApiException(ack.Error);
+                }
+            }
+            catch (Exception ex) when (ex is NatsException or TimeoutException or OperationCanceledException
+                && !bound.IsCancellationRequested && ex is not NatsJSApiException { Error.Code: not 503 })
+            {
+                // No quorum, no connection, or an ack lost on the way: the same message again, after a pause.
+            }
+            await Task.Delay(s_backoff, bound).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The id that deduplicates retries of an event that has none; never written into the event.</summary>
+    private static string GeneratedId() => "pulseboard-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>The message to publish for <paramref name="e"/>, or why it is rejected.</summary>
+    private AppendOutcome? Prepare(Event e, out byte[] message)
+    {
+        message = [];
         if (e is null)
         {
             return AppendOutcome.Rejected(new EventError("", "event: is null"));
@@ -36,7 +166,6 @@ public sealed partial class JetStreamEventLog
         {
             return AppendOutcome.Rejected(error);
         }
-        byte[] message;
         try
         {
             message = StoredLine.ToMessage(e);
@@ -55,22 +184,6 @@ public sealed partial class JetStreamEventLog
             return AppendOutcome.Rejected(new EventError("",
                 $"event: {message.Length} bytes serialized, over what the NATS server takes ({maxPayload} bytes under its max_payload); send less content or raise max_payload in the server's configuration"));
         }
-        try
-        {
-            var ack = await _js.PublishAsync(SubjectPrefix + e.Dashboard + "." + e.Section, message,
-                opts: e.Id is null ? null : new NatsJSPubOpts { MsgId = e.Id }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var seq = (long)ack.Seq;
-            if (ack.Duplicate)
-            {
-                return AppendOutcome.DuplicateOf(seq);
-            }
-            Raise(ref _end, seq);
-            _appended.Pulse();
-            return AppendOutcome.At(seq);
-        }
-        catch (Exception ex) when (ex is NatsException or TimeoutException)
-        {
-            throw new LogWriteException($"The stream {_options.Stream} at {_options.Urls} did not acknowledge an event: {ex.Message}. Events before it in the batch were stored; retry with the same ids.", ex, faulted: false);
-        }
+        return null;
     }
 }

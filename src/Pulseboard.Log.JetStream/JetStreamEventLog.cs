@@ -25,6 +25,8 @@ public sealed partial class JetStreamEventLog : IEventLog
     private readonly JetStreamEventLogOptions _options;
     private readonly INatsJSStream _stream;
     private readonly AppendSignal _appended = new();
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Task _listening;
     private long _start;
     private long _end;
 
@@ -35,6 +37,35 @@ public sealed partial class JetStreamEventLog : IEventLog
         _stream = stream;
         _options = options;
         Observe(stream.Info.State);
+        _listening = ListenAsync();
+    }
+
+    /// <summary>How often <see cref="WaitForAsync"/> looks at the stream when no publish woke it: a safety net.</summary>
+    private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How soon <see cref="WaitForAsync"/> looks again after a publish woke it but the stream did not show it yet (the
+    /// subscription can see a publish before the stream has stored it).
+    /// </summary>
+    private static readonly TimeSpan s_recheck = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Wakes <see cref="WaitForAsync"/> on every publish to the stream's subjects, from any node: a core NATS
+    /// subscription, so a node's projector follows the others' appends at once instead of on a poll.
+    /// </summary>
+    private async Task ListenAsync()
+    {
+        try
+        {
+            await foreach (var _ in _connection.SubscribeAsync<byte[]>(SubjectPrefix + ">", cancellationToken: _closing.Token).ConfigureAwait(false))
+            {
+                _appended.Pulse();
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or NatsException or ObjectDisposedException)
+        {
+            // Closing, or the connection is gone: WaitForAsync still polls.
+        }
     }
 
     /// <summary>Connects, creates the stream when it is missing (or updates its limits), and opens the log.</summary>
@@ -80,6 +111,7 @@ public sealed partial class JetStreamEventLog : IEventLog
     /// <inheritdoc/>
     public async ValueTask WaitForAsync(long after, CancellationToken cancellationToken)
     {
+        var pause = s_poll;
         while (true)
         {
             var woken = _appended.Next;
@@ -88,9 +120,11 @@ public sealed partial class JetStreamEventLog : IEventLog
             {
                 return;
             }
-            // Another node's append does not signal this one: look again at least every second.
-            await Task.WhenAny(woken, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
+            using var waited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var first = await Task.WhenAny(woken, Task.Delay(pause, waited.Token)).ConfigureAwait(false);
+            await waited.CancelAsync().ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
+            pause = first == woken ? s_recheck : s_poll;
         }
     }
 
@@ -128,6 +162,16 @@ public sealed partial class JetStreamEventLog : IEventLog
         }
     }
 
-    /// <summary>Closes the connection.</summary>
-    public async ValueTask DisposeAsync() => await _connection.DisposeAsync().ConfigureAwait(false);
+    /// <summary>Stops listening and closes the connection; idempotent.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_closing.IsCancellationRequested)
+        {
+            return;
+        }
+        await _closing.CancelAsync().ConfigureAwait(false);
+        await _listening.ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        _closing.Dispose();
+    }
 }

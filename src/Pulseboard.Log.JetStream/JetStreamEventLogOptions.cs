@@ -24,6 +24,14 @@ public sealed class JetStreamEventLogOptions
     /// <summary>The largest event, serialized, that is stored. Default 65536, like the file log.</summary>
     public int MaxEventBytes { get; init; } = EventRules.DefaultMaxEventBytes;
 
+    /// <summary>
+    /// How long an append keeps retrying, with the same <c>Nats-Msg-Id</c>, while no quorum acknowledges (a server
+    /// down, a leader election) before it gives up with a <see cref="LogWriteException"/> whose
+    /// <see cref="LogWriteException.RetryAfter"/> is set (HTTP 503). Default 10 seconds: under a typical HTTP client's
+    /// timeout, over the few seconds an election takes.
+    /// </summary>
+    public TimeSpan UnavailableAfter { get; init; } = TimeSpan.FromSeconds(10);
+
     internal string[] Servers => Urls.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     internal void Validate()
@@ -55,6 +63,10 @@ public sealed class JetStreamEventLogOptions
         if (DuplicateWindow <= TimeSpan.Zero || DuplicateWindow > MaxAge)
         {
             throw new ArgumentOutOfRangeException(nameof(DuplicateWindow), DuplicateWindow, "DuplicateWindow must be positive and at most MaxAge; the default is 10 minutes.");
+        }
+        if (UnavailableAfter <= TimeSpan.Zero || UnavailableAfter > TimeSpan.FromMinutes(5))
+        {
+            throw new ArgumentOutOfRangeException(nameof(UnavailableAfter), UnavailableAfter, "UnavailableAfter must be positive and at most 5 minutes; keep it under your HTTP clients' timeout (the default is 10 seconds).");
         }
         if (MaxEventBytes < 256)
         {

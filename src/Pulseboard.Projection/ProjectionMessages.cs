@@ -19,6 +19,9 @@ internal static partial class ProjectionMessages
     [LoggerMessage(106, LogLevel.Warning, "The caches were built up to seq {Checkpoint} but the log ends at {End}: the log was replaced, so every cache is rebuilt from it")]
     public static partial void LogReplaced(this ILogger logger, long checkpoint, long end);
 
+    [LoggerMessage(107, LogLevel.Warning, "Dashboard {Id}: its cache needs seq {Next} on, but the log now starts at seq {Start}: events it never read expired (max age) or were purged, so it is rebuilt from seq {Start} and holds only what the log holds")]
+    public static partial void RebuildAfterExpiry(this ILogger logger, string id, long next, long start);
+
     [LoggerMessage(105, LogLevel.Error, "{Error}")]
     public static partial void DefinitionProblem(this ILogger logger, string error);
 }

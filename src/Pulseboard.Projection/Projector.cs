@@ -127,7 +127,33 @@ public sealed class Projector : IDisposable
             cache.Dirty |= cache.Outdated; // after Next: rewritten in the current format, not rebuilt from the log
             _caches.Add(cache);
         }
+        Expired(log.Start);
         MarkOrphans();
+    }
+
+    /// <summary>
+    /// Rebuilds, from <paramref name="start"/>, every cache that needs a position before it: events it never read
+    /// expired (the stream's max age) or were purged, so what it holds can no longer be brought up to date. Each cache is
+    /// then a pure function of the log as it is now, and nodes that read the same log converge. In a cycle, called only
+    /// when the cursor skipped to <paramref name="start"/>, so every cache that has not passed it missed events.
+    /// </summary>
+    private void Expired(long start)
+    {
+        for (var i = 0; i < _caches.Count; i++)
+        {
+            var cache = _caches[i];
+            if (cache.Next >= start)
+            {
+                continue;
+            }
+            if (cache.Position > 0)
+            {
+                _options.Logger?.RebuildAfterExpiry(cache.Definition.Id, cache.Next, start);
+                cache = DashboardCache.Empty(cache.Definition);
+                _caches[i] = cache;
+            }
+            cache.Next = start;
+        }
     }
 
     /// <summary>
@@ -160,12 +186,22 @@ public sealed class Projector : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             _records.Clear();
+            var expected = _cursor.Next;
             if (_cursor.Read(_records, (int)Math.Min(ReadBatch, end - _cursor.Next + 1)) == 0)
             {
+                if (_cursor.Next > expected)
+                {
+                    Expired(_cursor.Next); // the cursor moved past positions that aged out, and found nothing after
+                }
                 break;
             }
             foreach (var record in _records)
             {
+                if (record.Seq > expected)
+                {
+                    Expired(record.Seq); // skipped: aged out while this projector was behind
+                }
+                expected = record.Seq + 1;
                 applied += Apply(ProjectedEvent.Read(record, _names)) ? 1 : 0;
             }
             events += _records.Count;

@@ -9,6 +9,7 @@ namespace Pulseboard.Server;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(IngestResponse))]
 [JsonSerializable(typeof(List<RejectedEvent>))]
+[JsonSerializable(typeof(List<int>))]
 [JsonSerializable(typeof(IReadOnlyList<DashboardSummary>))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(ServerInfo))]

@@ -64,6 +64,10 @@ internal static class CompatWrites
         {
             outcomes = await log.AppendAsync(events, false, cancellationToken).ConfigureAwait(false);
         }
+        catch (LogWriteException ex) when (ex.RetryAfter is { } retryAfter)
+        {
+            return Problems.LogUnavailable(ex, retryAfter, i => i);
+        }
         catch (LogWriteException ex)
         {
             return Problems.Of(ex.Faulted ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status507InsufficientStorage,

@@ -131,6 +131,10 @@ internal static class IngestEndpoints
             {
                 outcomes = await log.AppendAsync(events, durable, cancellationToken).ConfigureAwait(false);
             }
+            catch (LogWriteException ex) when (ex.RetryAfter is { } retryAfter)
+            {
+                return Problems.LogUnavailable(ex, retryAfter, i => parsed.Events[i].Index);
+            }
             catch (LogWriteException ex)
             {
                 return Problems.Of(ex.Faulted ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status507InsufficientStorage,

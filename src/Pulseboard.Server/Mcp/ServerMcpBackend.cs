@@ -54,6 +54,11 @@ internal sealed class ServerMcpBackend(IHttpContextAccessor http, Tokens tokens,
         {
             outcomes = await log.AppendAsync([e], cancellationToken).ConfigureAwait(false);
         }
+        catch (LogWriteException ex) when (ex.RetryAfter is { } retryAfter)
+        {
+            // A tool result, not an HTTP status: the agent reads when to retry and that the id makes it safe.
+            return (default, $"the event log is unavailable for now (HTTP would answer 503 with Retry-After: {Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds))}); retry in {Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds))} s with the same id");
+        }
         catch (LogWriteException ex)
         {
             return (default, $"the event log cannot store events now: {ex.Message}");
