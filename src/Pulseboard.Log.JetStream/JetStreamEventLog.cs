@@ -115,7 +115,14 @@ public sealed partial class JetStreamEventLog : IEventLog
         while (true)
         {
             var woken = _appended.Next;
-            await RefreshAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await RefreshAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NatsException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                // The stream does not answer (a server down, an election): keep waiting; the client reconnects.
+            }
             if (End > after)
             {
                 return;

@@ -30,8 +30,13 @@ public sealed partial class JetStreamEventLog
             {
                 ReadAsync(reading, into, max).AsTask().GetAwaiter().GetResult();
             }
-            catch (Exception ex) when (ex is NATS.Client.Core.NatsException or OperationCanceledException && into.Count > start)
+            catch (Exception ex) when (ex is NATS.Client.Core.NatsException or TimeoutException or OperationCanceledException)
             {
+                if (into.Count == start)
+                {
+                    // An IOException, as a file log's failed read is: the server's projector retries it after a pause.
+                    throw new IOException($"The stream {log._options.Stream} at {log._options.Urls} did not answer a read from seq {next}: {ex.Message}", ex);
+                }
                 // The stream stopped answering partway: hand over what was read; the next read goes on from there.
             }
             next = reading.Next;

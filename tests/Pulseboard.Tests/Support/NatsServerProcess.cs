@@ -16,6 +16,7 @@ public sealed class NatsServerProcess : IAsyncLifetime
     private readonly TempDirectory _folder = new();
     private readonly ConcurrentQueue<string> _log = new();
     private Process? _process;
+    private int _port;
 
     /// <summary>nats://127.0.0.1:port.</summary>
     public string Url { get; private set; } = "";
@@ -27,8 +28,32 @@ public sealed class NatsServerProcess : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Assert.True(File.Exists(Binary), "nats-server is missing: install Debian's nats-server package (./test.sh does).");
-        var port = TestServer.FreePort();
-        Url = $"nats://127.0.0.1:{port}";
+        _port = TestServer.FreePort();
+        Url = $"nats://127.0.0.1:{_port}";
+        await StartAsync();
+    }
+
+    /// <summary>Kills the server by its pid (SIGKILL: nothing flushed on the way out) and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Starts the server again, on the same port and store, after <see cref="KillAsync"/>.</summary>
+    public async Task RestartAsync()
+    {
+        _process?.Dispose();
+        _process = null;
+        await StartAsync();
+    }
+
+    private async Task StartAsync()
+    {
+        var port = _port;
         var start = new ProcessStartInfo(Binary) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var arg in new[] { "-js", "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-sd", _folder.Path })
         {
