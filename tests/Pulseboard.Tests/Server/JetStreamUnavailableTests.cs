@@ -25,7 +25,10 @@ public sealed class JetStreamUnavailableTests(NatsServerProcess nats) : IClassFi
     public async Task A_stopped_server_gets_503_with_Retry_After_and_the_retry_once_it_is_back_stores_each_id_once()
     {
         await nats.DeleteStreamAsync();
-        var options = TestServer.Options(_data.Path) with { Log = nats.Url };
+        var options = new Pulseboard.Server.ServerOptions
+        {
+            Urls = "http://127.0.0.1:0", DataDirectory = _data.Path, DashboardsDirectory = Path.Combine(Repo.Root, "dashboards"), Log = nats.Url,
+        };
         await using var server = await TestServer.StartAsync(options, services =>
             services.AddSingleton<IEventLog>(_ => JetStreamEventLog.OpenAsync(LogOptions).GetAwaiter().GetResult()));
         server.Http.Timeout = TimeSpan.FromSeconds(60); // the bound: the node must answer well within it
