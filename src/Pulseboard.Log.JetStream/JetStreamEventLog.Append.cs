@@ -31,7 +31,8 @@ public sealed partial class JetStreamEventLog
     /// <see cref="JetStreamEventLogOptions.UnavailableAfter"/>; an event without an id gets a generated one for this
     /// (never written into the event), so a publish whose ack was lost is not stored twice. Past the bound this throws a
     /// <see cref="LogWriteException"/> with <see cref="LogWriteException.RetryAfter"/> set and the indexes that were
-    /// stored.
+    /// stored. An event that was not acknowledged may still be stored (a publish the client buffered goes out when it
+    /// reconnects): a retry with its id is then answered with its seq; a retry of an event without an id stores it again.
     /// </remarks>
     public async ValueTask<IReadOnlyList<AppendOutcome>> AppendAsync(IReadOnlyList<Event> events, CancellationToken cancellationToken = default)
     {
@@ -70,7 +71,7 @@ public sealed partial class JetStreamEventLog
         }
         cancellationToken.ThrowIfCancellationRequested();
         var retryAfter = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(_options.UnavailableAfter.TotalSeconds / 2)));
-        var which = stored.Count == 0 ? "none was stored" : $"the events at indexes {string.Join(", ", stored)} were stored";
+        var which = stored.Count == 0 ? "none was acknowledged" : $"the events at indexes {string.Join(", ", stored)} were stored";
         throw new LogWriteException(
             $"The stream {_options.Stream} at {_options.Urls} did not acknowledge within {_options.UnavailableAfter.TotalSeconds:0.#} s ({failure.Message}); {which}. Retry with the same ids in {retryAfter.TotalSeconds:0} s.",
             failure, retryAfter, stored);

@@ -45,7 +45,7 @@ public sealed class LogWriteException : IOException
     /// <summary>
     /// Indexes in the batch of the events stored before the failure (only with <see cref="RetryAfter"/>): a retry of
     /// them with the same ids is answered with their seqs; an event without an id among them would be stored again.
-    /// Empty when none was.
+    /// Empty when none was. The others were not acknowledged, but may still be stored (retry them with the same ids).
     /// </summary>
     public IReadOnlyList<int> Stored { get; } = [];
 

@@ -22,8 +22,9 @@ internal static class Problems
         var seconds = (int)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));
         var stored = ex.Stored.Select(requestIndex).Order().ToList();
         var which = stored.Count == 0
-            ? "None of the events was stored."
+            ? "None of the events was acknowledged."
             : $"The events at indexes {string.Join(", ", stored)} were stored: retried with their ids they are answered with their seqs (an event without an id would be stored again, so leave those out).";
+        which += " An event not acknowledged may still be stored once the stream is back; retried with its id it is answered with its seq, so send ids.";
         var problem = TypedResults.Problem(
             $"The event log did not acknowledge in time (a NATS server down or a leader election); retry after {seconds} s with the same ids. {which}",
             statusCode: StatusCodes.Status503ServiceUnavailable, title: "The event log is unavailable for now",
