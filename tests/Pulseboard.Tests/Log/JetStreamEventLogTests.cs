@@ -94,6 +94,35 @@ public sealed class JetStreamEventLogTests(NatsServerProcess nats) : EventLogCon
     }
 
     [Fact]
+    public async Task A_large_batch_is_pipelined_in_order_and_read_back_in_batches()
+    {
+        await using var log = Open();
+        var events = Enumerable.Range(0, 2500).Select(i => Sample.Make(i, id: i % 2 == 0 ? $"p{i}" : null)).ToList();
+        events[1200] = new Event { Dashboard = "Bad", Section = "s", Action = "a" };
+        var outcomes = await log.AppendAsync(events);
+        Assert.NotNull(outcomes[1200].Error); // rejections stay per index
+        Assert.Equal(Enumerable.Range(1, 2499).Select(i => (long)i), outcomes.Where(o => o.Stored).Select(o => o.Position));
+        using var cursor = log.OpenCursor(1);
+        var records = new List<LogRecord>();
+        Assert.Equal(2499, cursor.Read(records, 4096)); // past several pulls of 1,000
+        Assert.Equal(Enumerable.Range(1, 2499).Select(i => (long)i), records.Select(r => r.Seq));
+        Assert.Equal(Enumerable.Range(0, 2500).Where(i => i != 1200), records.Select(r => r.ToEvent().N()));
+        Assert.Equal(0, cursor.Read(records, 10));
+    }
+
+    [Fact]
+    public async Task Another_nodes_append_wakes_a_waiting_reader()
+    {
+        await using var writer = Open();
+        await using var reader = Open();
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var waiting = reader.WaitForAsync(0, bound.Token).AsTask();
+        await writer.AppendAsync([Sample.Make(0)]);
+        await waiting;
+        Assert.Equal(1, reader.End);
+    }
+
+    [Fact]
     public async Task A_server_that_is_not_there_is_named_in_the_error()
     {
         var url = $"nats://127.0.0.1:{TestServer.FreePort()}";
