@@ -1,6 +1,6 @@
 namespace Pulseboard.Log.JetStream;
 
-/// <summary>A task that completes at the next local append, for <see cref="JetStreamEventLog.WaitForAsync"/>.</summary>
+/// <summary>A task that completes at the next append, local or seen on the stream's subjects, for <see cref="JetStreamEventLog.WaitForAsync"/>.</summary>
 /// <remarks>Thread-safe.</remarks>
 internal sealed class AppendSignal
 {

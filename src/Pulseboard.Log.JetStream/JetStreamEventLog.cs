@@ -12,9 +12,9 @@ namespace Pulseboard.Log.JetStream;
 /// <remarks>
 /// Thread-safe; several nodes may append to the same stream at once. An append is acknowledged once the stream stored
 /// it on a quorum of its replicas, so <see cref="AppendDurableAsync"/> gives what <see cref="AppendAsync"/> gives.
-/// A batch is not atomic: when the stream fails halfway, the events before the failure are stored, and a retry with
-/// the same ids is answered with their positions. Past the duplicate window a retried id is stored again.
-/// Dispose closes the connection.
+/// A batch is not atomic: when no quorum acknowledges in time, the exception names the events that were stored, and a
+/// retry with the same ids is answered with their positions. Past the duplicate window a retried id is stored again.
+/// Dispose stops listening and closes the connection.
 /// </remarks>
 public sealed partial class JetStreamEventLog : IEventLog
 {
@@ -38,34 +38,6 @@ public sealed partial class JetStreamEventLog : IEventLog
         _options = options;
         Observe(stream.Info.State);
         _listening = ListenAsync();
-    }
-
-    /// <summary>How often <see cref="WaitForAsync"/> looks at the stream when no publish woke it: a safety net.</summary>
-    private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(5);
-
-    /// <summary>
-    /// How soon <see cref="WaitForAsync"/> looks again after a publish woke it but the stream did not show it yet (the
-    /// subscription can see a publish before the stream has stored it).
-    /// </summary>
-    private static readonly TimeSpan s_recheck = TimeSpan.FromMilliseconds(50);
-
-    /// <summary>
-    /// Wakes <see cref="WaitForAsync"/> on every publish to the stream's subjects, from any node: a core NATS
-    /// subscription, so a node's projector follows the others' appends at once instead of on a poll.
-    /// </summary>
-    private async Task ListenAsync()
-    {
-        try
-        {
-            await foreach (var _ in _connection.SubscribeAsync<byte[]>(SubjectPrefix + ">", cancellationToken: _closing.Token).ConfigureAwait(false))
-            {
-                _appended.Pulse();
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or NatsException or ObjectDisposedException)
-        {
-            // Closing, or the connection is gone: WaitForAsync still polls.
-        }
     }
 
     /// <summary>Connects, creates the stream when it is missing (or updates its limits), and opens the log.</summary>
@@ -107,33 +79,6 @@ public sealed partial class JetStreamEventLog : IEventLog
 
     /// <inheritdoc/>
     public LogCursor OpenCursor(long from) => new(new StreamReader(this), from);
-
-    /// <inheritdoc/>
-    public async ValueTask WaitForAsync(long after, CancellationToken cancellationToken)
-    {
-        var pause = s_poll;
-        while (true)
-        {
-            var woken = _appended.Next;
-            try
-            {
-                await RefreshAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is NatsException or TimeoutException && !cancellationToken.IsCancellationRequested)
-            {
-                // The stream does not answer (a server down, an election): keep waiting; the client reconnects.
-            }
-            if (End > after)
-            {
-                return;
-            }
-            using var waited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var first = await Task.WhenAny(woken, Task.Delay(pause, waited.Token)).ConfigureAwait(false);
-            await waited.CancelAsync().ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            pause = first == woken ? s_recheck : s_poll;
-        }
-    }
 
     /// <summary>The stream keeps events for its max age and never purges on request: this only reports where the log starts.</summary>
     public async ValueTask<PurgeResult> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
