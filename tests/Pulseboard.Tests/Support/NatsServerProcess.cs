@@ -78,7 +78,8 @@ public sealed class NatsServerProcess : IAsyncLifetime
     /// <summary>Deletes the stream when it exists, so a test starts from none (the stream denies deleting events, not itself).</summary>
     public async Task DeleteStreamAsync(string stream = "PULSEBOARD")
     {
-        await using var connection = new NATS.Client.Core.NatsConnection(NATS.Client.Core.NatsOpts.Default with { Url = Url });
+        // A generous connect timeout: on a loaded machine the default 2 s is not always enough for a loopback connect.
+        await using var connection = new NATS.Client.Core.NatsConnection(NATS.Client.Core.NatsOpts.Default with { Url = Url, ConnectTimeout = TimeSpan.FromSeconds(30) });
         try
         {
             await new NATS.Client.JetStream.NatsJSContext(connection).DeleteStreamAsync(stream);
