@@ -24,7 +24,7 @@ internal static class MetricsEndpoints
 
     public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/metrics", (HttpRequest request, ServerMetrics metrics, CacheStore caches, IEventLog log, ProjectorStatus projector, ServerOptions options, Tokens tokens, TimeProvider time, DeliveryCounters deliveries, AlertOutbox outbox, Alerts.AlertEngine alerts) =>
+        app.MapGet("/metrics", (HttpRequest request, ServerMetrics metrics, CacheStore caches, IEventLog log, ProjectorStatus projector, ServerOptions options, Tokens tokens, TimeProvider time, DeliveryCounters deliveries, AlertOutbox outbox, Alerts.AlertEngine alerts, INotifyingLease lease) =>
         {
             if (Access.Reader(request, tokens) is { } denied)
             {
@@ -37,6 +37,8 @@ internal static class MetricsEndpoints
             WriteDeliveries(text, deliveries, outbox);
             WriteDashboards(text, caches, now);
             WriteAlerts(text, alerts.Firing);
+            text.Family("pulseboard_alert_lease_held", "gauge", "1 while this node holds the alert lease, so sends alert notices (always, on the file log); 0 while another node does");
+            text.Sample("pulseboard_alert_lease_held", lease.State.Held ? 1 : 0);
             return TypedResults.Bytes(buffer.WrittenMemory.ToArray(), Exposition.ContentType);
         });
         return app;
