@@ -72,9 +72,11 @@ internal sealed partial class JetStreamNotifyingLease : BackgroundService, INoti
                     lease ??= await JetStreamLease.OpenAsync(_options.Log!, JetStreamLease.DefaultBucket, Key, Node, _options.AlertLeaseTtl, 1, stoppingToken).ConfigureAwait(false);
                     Observe(await lease.TryHoldAsync(stoppingToken).ConfigureAwait(false), asked);
                 }
-                catch (LogWriteException ex)
+#pragma warning disable CA1031 // Whatever goes wrong asking is a round without the lease: never the end of the server.
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+#pragma warning restore CA1031
                 {
-                    Observe(new LeaseRound(false, null, ex.Message), asked);
+                    Observe(new LeaseRound(false, null, ex is LogWriteException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}"), asked);
                 }
                 await Task.Delay(period, _time, stoppingToken).ConfigureAwait(false);
             }

@@ -54,7 +54,8 @@ internal static class MetricsEndpoints
 
         text.Family("pulseboard_log_end_seq", "gauge", "The last seq the log acknowledged");
         text.Sample("pulseboard_log_end_seq", log.End);
-        var segments = new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataDirectory), "events")).EnumerateFiles("*.jsonl").ToList();
+        var events = new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataDirectory), "events"));
+        var segments = events.Exists ? events.EnumerateFiles("*.jsonl").ToList() : []; // none on the JetStream log
         text.Family("pulseboard_log_segments", "gauge", "Segment files in the log");
         text.Sample("pulseboard_log_segments", segments.Count);
         text.Family("pulseboard_log_bytes", "gauge", "Bytes in the log's segments");
