@@ -29,6 +29,7 @@ internal sealed partial class JetStreamNotifyingLease : BackgroundService, INoti
     private string? _holder;
     private long _term;
     private DateTimeOffset _validUntil;
+    private string? _lastProblem;
 
     public JetStreamNotifyingLease(ServerOptions options, ILoggerFactory loggers)
     {
@@ -127,10 +128,11 @@ internal sealed partial class JetStreamNotifyingLease : BackgroundService, INoti
         {
             LogLost(_logger, Node, round.Holder ?? "nobody", round.Problem ?? "another node renewed it");
         }
-        else if (round.Problem is not null && !round.Held)
+        else if (round.Problem is not null && round.Problem != _lastProblem)
         {
-            LogUnreachable(_logger, round.Problem);
+            LogUnreachable(_logger, round.Problem); // once per distinct problem, not every round
         }
+        _lastProblem = round.Problem;
     }
 
     [LoggerMessage(410, LogLevel.Information, "This node ({Node}) now sends alert notices: it holds the alert lease (TTL {Seconds} s)")]
