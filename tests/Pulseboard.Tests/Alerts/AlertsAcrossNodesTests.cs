@@ -112,6 +112,15 @@ public sealed class AlertsAcrossNodesTests(NatsServerProcess nats, ITestOutputHe
         Assert.Equal("resolved", received[^1].GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task Serve_with_an_alert_lease_ttl_out_of_range_exits_2_saying_what_to_give()
+    {
+        var run = await Processes.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "pulseboard.dll"), "serve", "--log", nats.Url,
+            "--alert-lease-ttl", "500ms", "--urls", "http://127.0.0.1:0", "--data", _a.Path]);
+        Assert.Equal(2, run.Code);
+        Assert.Equal("pulseboard serve: --alert-lease-ttl \"500ms\": give a duration from 1s to 1h, e.g. 10s (the default)\n", run.Stderr);
+    }
+
     /// <summary>The node that answered and the notifying node, from <c>/api/alerts</c>'s headers.</summary>
     private async Task<(string Node, string? Notifier)> LeaseOfAsync(ServerProcess node)
     {
