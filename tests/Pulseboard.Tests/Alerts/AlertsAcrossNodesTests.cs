@@ -58,7 +58,8 @@ public sealed class AlertsAcrossNodesTests(NatsServerProcess nats, ITestOutputHe
               url: {receiver.Url}/hook
               allow_private: true
             """);
-        string[] extra = ["--log", nats.Url, "--alert-lease-ttl", "2s", "--notifiers", notifiers];
+        // A TTL short enough for a quick takeover, long enough that a busy machine does not make the lease change hands.
+        string[] extra = ["--log", nats.Url, "--alert-lease-ttl", "4s", "--notifiers", notifiers];
         using var a = await ServerProcess.StartAsync(_a.Path, TestServer.FreePort(), dashboards, extra);
         using var b = await ServerProcess.StartAsync(_b.Path, TestServer.FreePort(), dashboards, extra);
 
