@@ -111,6 +111,17 @@ public static class PulseboardServer
         services.AddPulseboardMcp();
         services.AddAlertDelivery(options, notifiers);
         services.AddSingleton<Alerts.SilenceStore>();
+        if (options.Log is null)
+        {
+            services.AddSingleton<INotifyingLease, SoleNodeLease>();
+        }
+        else
+        {
+            // Several nodes on one stream: the one holding the lease sends the notices (started before the engine).
+            services.AddSingleton<JetStreamNotifyingLease>();
+            services.AddSingleton<INotifyingLease>(provider => provider.GetRequiredService<JetStreamNotifyingLease>());
+            services.AddHostedService(provider => provider.GetRequiredService<JetStreamNotifyingLease>());
+        }
         services.AddSingleton<Alerts.AlertEngine>();
         services.AddHostedService(provider => provider.GetRequiredService<Alerts.AlertEngine>());
         services.AddCompatEndpoints();

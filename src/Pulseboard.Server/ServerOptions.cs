@@ -17,6 +17,13 @@ public sealed class ServerOptions
     /// </summary>
     public string? Log { get; init; }
 
+    /// <summary>
+    /// With <see cref="Log"/>: how long the alert lease outlives its holder's last renew (renewed every third of it), so
+    /// how long alert notices may wait when the notifying node dies. The nodes of one stream should agree on it. Default
+    /// 10 s; at least 1 s.
+    /// </summary>
+    public TimeSpan AlertLeaseTtl { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The dashboard definitions. Default <c>./dashboards</c>.</summary>
     public string DashboardsDirectory { get; init; } = "./dashboards";
 
@@ -112,6 +119,10 @@ public sealed class ServerOptions
         if (SseKeepAlive <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(SseKeepAlive), SseKeepAlive, "SseKeepAlive must be positive; the default is 15 s.");
+        }
+        if (AlertLeaseTtl < TimeSpan.FromSeconds(1) || AlertLeaseTtl > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(AlertLeaseTtl), AlertLeaseTtl, "AlertLeaseTtl must be 1 s to 1 h; the default is 10 s (the CLI's --alert-lease-ttl).");
         }
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
     }

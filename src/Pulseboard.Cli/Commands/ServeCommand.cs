@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using Pulseboard.Log;
+using Pulseboard.Projection.Definitions;
 using Pulseboard.Server;
 
 namespace Pulseboard.Cli.Commands;
@@ -17,7 +18,8 @@ internal static class ServeCommand
         var tokens = new Option<string?>("--tokens") { Description = "A JSON file of bearer tokens (or set PULSEBOARD_TOKENS); needed to listen off loopback" };
         var notifiers = NotifiersOption.Create();
         var checks = new Option<string>("--checks") { Description = "The dashboard /ping, /api/push and /metrics/job write to (Healthchecks, Uptime Kuma, Pushgateway)", DefaultValueFactory = _ => "checks" };
-        var command = new Command("serve", "Serve: POST /api/events, the projector, GET /api/dashboards/{id}") { urls, durability, tokens, notifiers, demo, checks };
+        var leaseTtl = new Option<string>("--alert-lease-ttl") { Description = "With --log nats://…: how long the node sending alert notices keeps that role after it stops renewing it (dies); the nodes should agree", DefaultValueFactory = _ => "10s" };
+        var command = new Command("serve", "Serve: POST /api/events, the projector, GET /api/dashboards/{id}") { urls, durability, tokens, notifiers, demo, checks, leaseTtl };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             string? tokensJson = null;
@@ -42,8 +44,14 @@ internal static class ServeCommand
                 await Console.Error.WriteLineAsync($"pulseboard serve: --notifiers {notifiersPath}: no such file").ConfigureAwait(false);
                 return ExitCodes.BadInput;
             }
+            if (!Durations.TryParse(parsed.GetValue(leaseTtl)!, out var ttl) || ttl < TimeSpan.FromSeconds(1) || ttl > TimeSpan.FromHours(1))
+            {
+                await Console.Error.WriteLineAsync($"pulseboard serve: --alert-lease-ttl {EventRules.Quote(parsed.GetValue(leaseTtl)!)}: give a duration from 1s to 1h, e.g. 10s (the default)").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
             var options = new ServerOptions
             {
+                AlertLeaseTtl = ttl,
                 NotifiersPath = notifiersPath,
                 Demo = parsed.GetValue(demo),
                 ChecksDashboard = parsed.GetValue(checks)!,

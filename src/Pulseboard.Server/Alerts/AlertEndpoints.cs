@@ -9,7 +9,7 @@ using Pulseboard.Server.Auth;
 namespace Pulseboard.Server.Alerts;
 
 /// <summary>
-/// <c>GET /api/alerts</c> (firing, silenced ones marked), and the silences: <c>GET</c>/<c>POST /api/silences</c>,
+/// <c>GET /api/alerts</c> (firing, silenced ones marked, each with the node that notifies), and the silences: <c>GET</c>/<c>POST /api/silences</c>,
 /// <c>DELETE /api/silences/{id}</c>. Reading takes a read token when reading needs one; silencing, a write token (a
 /// token scoped to some dashboards may silence only those, by name).
 /// </summary>
@@ -18,12 +18,32 @@ internal static class AlertEndpoints
     private static readonly string[] s_silenceKeys = ["alert", "dashboard", "labels", "endsAt", "duration", "comment"];
     private const int MaxBodyBytes = 64 * 1024;
 
+    /// <summary>The node that answered <c>GET /api/alerts</c>.</summary>
+    public const string NodeHeader = "Pulseboard-Node";
+
+    /// <summary>The node that sends alert notices (the alert lease's holder); absent while none holds it.</summary>
+    public const string NotifierHeader = "Pulseboard-Alert-Notifier";
+
     public static IEndpointRouteBuilder MapAlertEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/alerts", (HttpRequest request, AlertEngine alerts, Tokens tokens, string? dashboard) =>
-            Access.Reader(request, tokens)
-            ?? TypedResults.Json<IReadOnlyList<AlertView>>(dashboard is null ? alerts.Firing : [.. alerts.Firing.Where(a => a.Dashboard == dashboard)],
-                AlertJsonContext.Default.IReadOnlyListAlertView));
+        app.MapGet("/api/alerts", (HttpRequest request, AlertEngine alerts, INotifyingLease lease, Tokens tokens, string? dashboard) =>
+        {
+            if (Access.Reader(request, tokens) is { } denied)
+            {
+                return denied;
+            }
+            // Who sends the notices, on each alert and in headers (seen with no alert firing too): with several nodes
+            // on one stream, any node answers and one of them notifies.
+            var holder = lease.State.Holder;
+            request.HttpContext.Response.Headers[NodeHeader] = lease.Node;
+            if (holder is not null)
+            {
+                request.HttpContext.Response.Headers[NotifierHeader] = holder;
+            }
+            return TypedResults.Json<IReadOnlyList<AlertView>>(
+                [.. alerts.Firing.Where(a => dashboard is null || a.Dashboard == dashboard).Select(a => a with { NotifiedBy = holder })],
+                AlertJsonContext.Default.IReadOnlyListAlertView);
+        });
         app.MapGet("/api/silences", (HttpRequest request, SilenceStore silences, Tokens tokens) =>
             Access.Reader(request, tokens) ?? TypedResults.Json([.. silences.Active], AlertJsonContext.Default.ListSilence));
         app.MapPost("/api/silences", AddAsync);

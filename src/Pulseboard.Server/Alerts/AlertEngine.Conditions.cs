@@ -15,13 +15,21 @@ namespace Pulseboard.Server.Alerts;
 /// <param name="Silenced">Whether a silence covers it: shown, not notified.</param>
 /// <param name="SilencedBy">The silences covering it, by id.</param>
 /// <param name="Url">The dashboard page's path.</param>
+/// <param name="NotifiedBy">The node that sends its notices: the alert lease's holder (<see cref="INotifyingLease"/>);
+/// absent while no node holds it. Set as <c>/api/alerts</c> answers.</param>
 internal sealed record AlertView(string Id, string Alert, string Dashboard, string? Section, IReadOnlyDictionary<string, string> Labels,
-    string Summary, DateTimeOffset Since, bool Silenced, IReadOnlyList<string> SilencedBy, string Url);
+    string Summary, DateTimeOffset Since, bool Silenced, IReadOnlyList<string> SilencedBy, string Url, string? NotifiedBy = null);
 
 internal sealed partial class AlertEngine
 {
     /// <summary>One instance whose condition holds now, with its line of text.</summary>
-    private readonly record struct Holding(AlertDefinition Alert, SortedDictionary<string, string> Labels, string Summary);
+    /// <param name="Alert">The alert.</param>
+    /// <param name="Labels">The instance's labels.</param>
+    /// <param name="Summary">Its line of text.</param>
+    /// <param name="Since">When the condition started to hold, when the cache says so (a heartbeat's last-seen time plus
+    /// its threshold); null when only the evaluation can tell (a value). Every node reads the same cache, so every node
+    /// gives the episode the same start, hence the same id: a takeover sends notices a receiver can deduplicate.</param>
+    private readonly record struct Holding(AlertDefinition Alert, SortedDictionary<string, string> Labels, string Summary, DateTimeOffset? Since = null);
 
     /// <summary>
     /// Evaluates the section alerts at <paramref name="now"/>: pending → firing after <c>for:</c>, a reminder every
@@ -51,7 +59,7 @@ internal sealed partial class AlertEngine
                 instance = new AlertInstance
                 {
                     Dashboard = h.Alert.Dashboard, Alert = h.Alert.Name, Section = h.Alert.Section, Labels = h.Labels,
-                    Notify = [.. h.Alert.Notify], ActiveSince = now,
+                    Notify = [.. h.Alert.Notify], ActiveSince = h.Since is { } since && since <= now ? since : now,
                 };
                 _instances.Add(key, instance);
                 changed = true;
@@ -65,7 +73,8 @@ internal sealed partial class AlertEngine
             }
             if (instance.FiredAt is null && now - instance.ActiveSince >= h.Alert.For)
             {
-                instance.FiredAt = now;
+                // From the cache when it can be (the same on every node), else the evaluation's time.
+                instance.FiredAt = h.Since is not null ? instance.ActiveSince + h.Alert.For : now;
                 changed = true;
             }
             if (instance.FiredAt is { } firedAt && !IsSilenced(instance, silences, now)
@@ -133,8 +142,11 @@ internal sealed partial class AlertEngine
                     var seen = HeartbeatSection.StatusAt(last, now, section.Every, section.Grace);
                     if (seen >= status.Status)
                     {
+                        var after = status.Status == HeartbeatStatus.Down
+                            ? HeartbeatSection.DownAfter(section.Every, section.Grace)
+                            : HeartbeatSection.LateAfter(section.Every, section.Grace);
                         yield return new Holding(alert, new SortedDictionary<string, string>(StringComparer.Ordinal) { ["source"] = beat.Source },
-                            $"{beat.Source} on {definition.Id}/{section.Id} is {(seen == HeartbeatStatus.Down ? "down" : "late")} (last seen {Time(last)})");
+                            $"{beat.Source} on {definition.Id}/{section.Id} is {(seen == HeartbeatStatus.Down ? "down" : "late")} (last seen {Time(last)})", last + after);
                     }
                 }
                 break;

@@ -20,6 +20,10 @@ namespace Pulseboard.Server.Alerts;
 /// match) is written to <c>&lt;data&gt;/alerts/state.json</c> after each evaluation that changed it, after the
 /// notices were enqueued: a crash in between sends a notice twice, with the same id, never zero times.
 /// <see cref="Firing"/> is an immutable snapshot, safe to read from any thread.
+/// With several nodes on one stream every node evaluates, so each keeps its state warm, but only the node holding the
+/// <see cref="INotifyingLease"/> enqueues; the others keep what they would have sent for a while
+/// (<see cref="INotifyingLease.Lookback"/>) and send it, with the same ids, if they take the lease over
+/// (AlertEngine.Takeover.cs).
 /// </remarks>
 internal sealed partial class AlertEngine : BackgroundService
 {
@@ -31,6 +35,7 @@ internal sealed partial class AlertEngine : BackgroundService
     private readonly IEventLogReader _log;
     private readonly TimeProvider _time;
     private readonly IAlertOutbox? _outbox;
+    private readonly INotifyingLease _lease;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
     private readonly string _statePath;
@@ -46,13 +51,14 @@ internal sealed partial class AlertEngine : BackgroundService
     private bool _warnedNoOutbox;
     private volatile IReadOnlyList<AlertView> _firing = [];
 
-    public AlertEngine(CacheStore caches, SilenceStore silences, IEventLog log, ServerOptions options, IServiceProvider services, ILoggerFactory loggers)
+    public AlertEngine(CacheStore caches, SilenceStore silences, IEventLog log, INotifyingLease lease, ServerOptions options, IServiceProvider services, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(services);
         _caches = caches;
         _silences = silences;
         _log = log;
+        _lease = lease;
         _time = options.TimeProvider;
         _services = services;
         // The durable outbox (AlertServices.AddAlertDelivery); a host that registers none gets its notices logged only.
@@ -133,7 +139,8 @@ internal sealed partial class AlertEngine : BackgroundService
 
     private void Evaluate(IReadOnlyList<DashboardDefinition> definitions, DateTimeOffset now)
     {
-        var changed = MatchEvents(definitions);
+        var changed = SendAgainOnTakeover(now);
+        changed |= MatchEvents(definitions);
         changed |= EvaluateConditions(definitions, now);
         // A notice or a transition is saved at once; an event cursor that only moved, once a second: under a stream of
         // events a wake per cycle must not mean an fsync per cycle (a crash re-reads those events; none matched).
@@ -157,8 +164,22 @@ internal sealed partial class AlertEngine : BackgroundService
         }
     }
 
-    /// <summary>Hands a notice to the outbox; false when it could not take it (then it is tried again at the next evaluation).</summary>
+    /// <summary>
+    /// Hands a notice to the outbox when this node notifies, else keeps it for a takeover; false when the outbox could not
+    /// take it (then it is tried again at the next evaluation).
+    /// </summary>
     private bool Send(AlertNotice notice)
+    {
+        if (!_lease.State.Held)
+        {
+            Keep(notice); // the notifying node sends it; kept in case this node takes over before it could
+            return true;
+        }
+        return Enqueue(notice);
+    }
+
+    /// <summary>Hands a notice to the outbox (or the log, with no outbox); false when the outbox refused it.</summary>
+    private bool Enqueue(AlertNotice notice)
     {
         if (_outbox is null)
         {

@@ -24,7 +24,7 @@ internal static class MetricsEndpoints
 
     public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/metrics", (HttpRequest request, ServerMetrics metrics, CacheStore caches, IEventLog log, ProjectorStatus projector, ServerOptions options, Tokens tokens, TimeProvider time, DeliveryCounters deliveries, AlertOutbox outbox, Alerts.AlertEngine alerts) =>
+        app.MapGet("/metrics", (HttpRequest request, ServerMetrics metrics, CacheStore caches, IEventLog log, ProjectorStatus projector, ServerOptions options, Tokens tokens, TimeProvider time, DeliveryCounters deliveries, AlertOutbox outbox, Alerts.AlertEngine alerts, INotifyingLease lease) =>
         {
             if (Access.Reader(request, tokens) is { } denied)
             {
@@ -37,6 +37,8 @@ internal static class MetricsEndpoints
             WriteDeliveries(text, deliveries, outbox);
             WriteDashboards(text, caches, now);
             WriteAlerts(text, alerts.Firing);
+            text.Family("pulseboard_alert_lease_held", "gauge", "1 while this node holds the alert lease, so sends alert notices (always, on the file log); 0 while another node does");
+            text.Sample("pulseboard_alert_lease_held", lease.State.Held ? 1 : 0);
             return TypedResults.Bytes(buffer.WrittenMemory.ToArray(), Exposition.ContentType);
         });
         return app;
@@ -52,7 +54,8 @@ internal static class MetricsEndpoints
 
         text.Family("pulseboard_log_end_seq", "gauge", "The last seq the log acknowledged");
         text.Sample("pulseboard_log_end_seq", log.End);
-        var segments = new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataDirectory), "events")).EnumerateFiles("*.jsonl").ToList();
+        var events = new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataDirectory), "events"));
+        var segments = events.Exists ? events.EnumerateFiles("*.jsonl").ToList() : []; // none on the JetStream log
         text.Family("pulseboard_log_segments", "gauge", "Segment files in the log");
         text.Sample("pulseboard_log_segments", segments.Count);
         text.Family("pulseboard_log_bytes", "gauge", "Bytes in the log's segments");

@@ -46,8 +46,11 @@ internal sealed class AlertHarness : IAsyncDisposable
     private readonly TempDirectory _data = new();
     private readonly TempDirectory _dashboards = new();
 
-    private AlertHarness(string yaml)
+    private readonly INotifyingLease? _lease;
+
+    private AlertHarness(string yaml, INotifyingLease? lease)
     {
+        _lease = lease;
         File.WriteAllText(Path.Combine(_dashboards.Path, "fleet.yaml"), yaml);
     }
 
@@ -61,9 +64,10 @@ internal sealed class AlertHarness : IAsyncDisposable
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 
-    public static async Task<AlertHarness> StartAsync(string yaml)
+    /// <summary>Starts the server; with <paramref name="lease"/>, the notifying node is the test's to decide (else this one, as on the file log).</summary>
+    public static async Task<AlertHarness> StartAsync(string yaml, INotifyingLease? lease = null)
     {
-        var harness = new AlertHarness(yaml);
+        var harness = new AlertHarness(yaml, lease);
         await harness.StartServerAsync();
         return harness;
     }
@@ -78,7 +82,14 @@ internal sealed class AlertHarness : IAsyncDisposable
             DashboardsDirectory = _dashboards.Path,
             TimeProvider = Clock,
             ProjectorDebounce = TimeSpan.Zero,
-        }, services => services.AddSingleton<IAlertOutbox>(outbox));
+        }, services =>
+        {
+            services.AddSingleton<IAlertOutbox>(outbox);
+            if (_lease is not null)
+            {
+                services.AddSingleton(_lease);
+            }
+        });
         if (!restart)
         {
             await Server.ProjectedAsync(0); // the first cycle writes the caches (a restart with nothing new runs none)
