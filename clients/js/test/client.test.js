@@ -1,8 +1,9 @@
 // The JavaScript client against a real `pulseboard serve` on loopback.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Client, Refused, SpoolFull } from "../src/node.js";
@@ -335,6 +336,152 @@ describe("processes", () => {
     } finally {
       if (killed.exitCode === null && killed.signalCode === null) killed.kill("SIGKILL");
     }
+  });
+});
+
+describe("spool lock", () => {
+  const spooledLines = (prefix, count) => Array.from({ length: count }, (_, i) =>
+    `{"id":"${prefix}-${i}","dashboard":"costs","section":"alerts","action":"budget_warning","content":${i}}\n`).join("");
+
+  it("a lock left by an earlier run with this process's pid is taken over, not waited on (pid 1 after a restart)", async () => {
+    const host = os.hostname();
+    const earlier = [
+      String(process.pid), // an older client's lock: the pid alone
+      JSON.stringify({ pid: process.pid, nonce: "0123abcd", host, started: null }), // another run's nonce
+      JSON.stringify({ pid: server.process.pid, nonce: "4567abcd", host, started: "1" }), // a live pid, reused since
+    ];
+    for (const [round, line] of earlier.entries()) {
+      const spoolDir = tempDir("pb-lock-");
+      const prefix = `samepid-${round}-${process.pid}`;
+      fs.writeFileSync(path.join(spoolDir, "spool.ndjson"), spooledLines(prefix, 3));
+      fs.writeFileSync(path.join(spoolDir, "spool.js.lock"), line);
+      const client = new Client({ url: server.url, spoolDir });
+      assert.equal(await client.flush(30_000), true, line);
+      await client.close();
+      assert.deepEqual(server.eventsOf(prefix).map((e) => e.content), [0, 1, 2], line);
+      assert.equal(fs.existsSync(path.join(spoolDir, "spool.js.lock")), false);
+      assert.deepEqual(fs.readdirSync(spoolDir), []); // no claim or temporary file left behind
+    }
+  });
+
+  it("a live owner's lock is waited on: another process's, or another Spool's in this process", async () => {
+    const spoolDir = tempDir("pb-lock-");
+    const first = new Spool(spoolDir, 1000);
+    const second = new Spool(spoolDir, 1000);
+    assert.equal(first.tryLock(), true);
+    assert.equal(second.tryLock(), false);
+    first.unlock();
+    assert.equal(second.tryLock(), true);
+    second.unlock();
+    const lockPath = path.join(spoolDir, "spool.js.lock");
+    fs.writeFileSync(lockPath, JSON.stringify({ pid: server.process.pid, nonce: "89abcdef", host: os.hostname() }));
+    assert.equal(first.tryLock(), false); // the server is alive, and nothing says its pid was reused
+    fs.writeFileSync(lockPath, JSON.stringify({ pid: server.process.pid, nonce: "89abcdef", host: "elsewhere" }));
+    assert.equal(first.tryLock(), false); // another host's lock, touched just now
+    const old = new Date(Date.now() - 120_000);
+    fs.utimesSync(lockPath, old, old);
+    assert.equal(first.tryLock(), true); // not touched for two minutes: its owner is gone
+    first.unlock();
+  });
+
+  it("two takers of a dead owner's lock: only one gets it", () => {
+    const spoolDir = tempDir("pb-lock-");
+    const lockPath = path.join(spoolDir, "spool.js.lock");
+    const dead = spawnSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" });
+    fs.writeFileSync(lockPath, JSON.stringify({ pid: Number(dead.stdout.trim()), nonce: "deadbeef", host: os.hostname() }));
+    const a = new Spool(spoolDir, 1000);
+    const b = new Spool(spoolDir, 1000);
+    // The race, made certain: right after A reads the dead owner's lock, B takes it over; then A goes on.
+    const readFileSync = fs.readFileSync;
+    let b_took = null;
+    fs.readFileSync = function (file, ...rest) {
+      const text = readFileSync.call(this, file, ...rest);
+      if (b_took === null && file === lockPath) {
+        b_took = false;
+        b_took = b.tryLock();
+      }
+      return text;
+    };
+    let a_took;
+    try {
+      a_took = a.tryLock();
+    } finally {
+      fs.readFileSync = readFileSync;
+    }
+    assert.deepEqual([a_took, b_took], [false, true]);
+    b.unlock();
+    assert.deepEqual(fs.readdirSync(spoolDir), []);
+  });
+
+  it("process.exit() in the middle of a drain leaves no lock behind; the next process sends the spool", async () => {
+    const hung = net.createServer(() => {}); // takes the drain's request, never answers
+    const sockets = [];
+    hung.on("connection", (s) => sockets.push(s));
+    await new Promise((resolve) => hung.listen(0, "127.0.0.1", resolve));
+    const spoolDir = tempDir("pb-lock-");
+    const prefix = `exitdrain-${process.pid}`;
+    fs.writeFileSync(path.join(spoolDir, "spool.ndjson"), spooledLines(prefix, 4));
+    try {
+      const script = child(`
+        import { Client } from "pulseboard-client";
+        const [url, spoolDir] = process.argv.slice(1);
+        const client = new Client({ url, spoolDir, timeoutMs: 60000 });
+        for (const deadline = Date.now() + 30000; client.requests < 1 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 5));
+        console.log(client.requests);
+        process.exit(0);`, `http://127.0.0.1:${hung.address().port}`, spoolDir);
+      const { code, out, err } = await finished(script);
+      assert.equal(`${code} ${out.trim()}`, "0 1", err);
+      assert.equal(fs.existsSync(path.join(spoolDir, "spool.js.lock")), false);
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      hung.close();
+    }
+    const next = new Client({ url: server.url, spoolDir });
+    assert.equal(await next.flush(30_000), true);
+    await next.close();
+    assert.deepEqual(server.eventsOf(prefix).map((e) => e.content), [0, 1, 2, 3]);
+  });
+});
+
+describe("batch size", () => {
+  // 20,000 CJK characters: 60,000 bytes, under the 64 KiB event limit, but 20,000 UTF-16 units.
+  const wide = (i) => budget({ i, text: "\u6f22".repeat(20_000) });
+
+  it("a batch is measured in bytes: non-ASCII events never make a body over the server's 8 MiB", async () => {
+    const errors = [];
+    const client = new Client({ url: server.url, onError: (e) => errors.push(e) });
+    for (let i = 0; i < 200; i++) client.append(wide(i)); // 12 MB in all; 4 MiB of UTF-16 units would be 12.5 MB
+    assert.equal(await client.flush(60_000), true);
+    assert.deepEqual(errors.map((e) => e.message), []);
+    assert.deepEqual([client.delivered, client.failed, client.rejected], [200, 0, 0]);
+    assert.ok(client.requests >= 3);
+    assert.deepEqual(mine(client).map((e) => e.content.i), [...Array(200).keys()]);
+    await client.close();
+  });
+
+  it("a batch refused 413 is split and its halves sent; one event refused alone is rejected, not retried", async () => {
+    const limit = 50_000; // a proxy with a smaller body limit than the server's
+    const sizes = [];
+    const small = async (url, init) => {
+      const bytes = Buffer.byteLength(init.body);
+      sizes.push(bytes);
+      if (bytes > limit) return new Response(JSON.stringify({ detail: "Body too large" }), { status: 413 });
+      return fetch(url, init);
+    };
+    const errors = [];
+    const client = new Client({ url: server.url, fetch: small, onError: (e) => errors.push(e) });
+    for (let i = 0; i < 8; i++) client.append(budget({ i, text: "\u00e9".repeat(5_000) })); // 10 KB each, 80 KB in all
+    assert.equal(await client.flush(30_000), true);
+    assert.deepEqual(mine(client).map((e) => e.content.i), [0, 1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual([client.delivered, client.rejected, client.failed], [8, 0, 0]);
+    assert.equal(sizes.filter((n) => n > limit).length, 1); // the whole; then its halves
+    client.append(budget({ i: 8, text: "\u6f22".repeat(20_000) })); // 60 KB: valid, but over the proxy's limit alone
+    client.append(budget({ i: 9 }));
+    assert.equal(await client.flush(30_000), true);
+    assert.deepEqual(mine(client).map((e) => e.content.i), [0, 1, 2, 3, 4, 5, 6, 7, 9]);
+    assert.deepEqual([client.delivered, client.rejected, client.failed], [9, 1, 0]);
+    assert.match(errors[0].message, /413 Body too large; sent alone/);
+    await client.close();
   });
 });
 
