@@ -300,7 +300,10 @@ export class ClientCore {
       if (!(error instanceof Unreachable)) this.#report(error);
       return;
     }
-    this.#spoolWaiting = false;
+    // Another process may have appended while this one sent (it waited for no server): that goes next, from here,
+    // before this process's newer events, even if its process has ended since.
+    this.#spoolWaiting = this.#spool.size() > 0;
+    if (this.#spoolWaiting) return;
     for (const marker of this.#parked.splice(0)) marker.answer();
   }
 
