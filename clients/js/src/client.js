@@ -290,13 +290,20 @@ export class ClientCore {
     if (!this.#spoolWaiting || this.#stop || this.#downUntil > Date.now()) return;
     const attempts = this.#downFor > 0 ? 1 : this.#maxAttempts; // one try tells whether a down server is back
     try {
-      await this.#spool.drain((chunk, lines) => this.#sendSpooled(chunk, lines, attempts));
+      if (!(await this.#spool.drain((chunk, lines) => this.#sendSpooled(chunk, lines, attempts)))) {
+        // Another process is sending the spool (ours with it): new batches join it; look again soon.
+        this.#downUntil = Date.now() + this.#firstBackoffMs;
+        return;
+      }
     } catch (error) {
       this.#markDown();
       if (!(error instanceof Unreachable)) this.#report(error);
       return;
     }
-    this.#spoolWaiting = false;
+    // Another process may have appended while this one sent (it waited for no server): that goes next, from here,
+    // before this process's newer events, even if its process has ended since.
+    this.#spoolWaiting = this.#spool.size() > 0;
+    if (this.#spoolWaiting) return;
     for (const marker of this.#parked.splice(0)) marker.answer();
   }
 

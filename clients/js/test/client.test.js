@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { Client, Refused, SpoolFull } from "../src/node.js";
 import { Client as BrowserClient } from "../src/browser.js";
 import { Spool } from "../src/spool.js";
-import { REPO, Server, child, finished, freePort, readLine, tempDir, waitFor } from "./support.js";
+import { REPO, Server, child, finished, freePort, readLine, tempDir, waitFor, within } from "./support.js";
 
 let server;
 before(async () => { server = await Server.start(); });
@@ -431,7 +431,7 @@ describe("spool lock", () => {
         process.exit(0);`, `http://127.0.0.1:${hung.address().port}`, spoolDir);
       const { code, out, err } = await finished(script);
       assert.equal(`${code} ${out.trim()}`, "0 1", err);
-      assert.equal(fs.existsSync(path.join(spoolDir, "spool.js.lock")), false);
+      assert.deepEqual(fs.readdirSync(spoolDir), ["spool.ndjson"]); // neither lock, nor a claim
     } finally {
       sockets.forEach((s) => s.destroy());
       hung.close();
@@ -440,6 +440,89 @@ describe("spool lock", () => {
     assert.equal(await next.flush(30_000), true);
     await next.close();
     assert.deepEqual(server.eventsOf(prefix).map((e) => e.content), [0, 1, 2, 3]);
+  });
+
+  it("a drain waiting on its server blocks no other process's append; what was appended meanwhile goes after, once", async () => {
+    // The drain's request is held until the other process, which has ended since, has spooled its events: the
+    // drainer sends them next, in order, each once.
+    const spoolDir = tempDir("pb-lock-");
+    const prefix = `draining-${process.pid}`;
+    const appender = `appender-${process.pid}`;
+    fs.writeFileSync(path.join(spoolDir, "spool.ndjson"), spooledLines(prefix, 3));
+    const bodies = [];
+    let answer;
+    const gate = new Promise((resolve) => { answer = resolve; });
+    const held = async (url, init) => { // the server takes the drain's request and answers only when the test says so
+      bodies.push(String(init.body));
+      await gate;
+      return fetch(url, init);
+    };
+    const draining = new Client({ url: server.url, spoolDir, fetch: held, timeoutMs: 120_000 });
+    const ids = (text) => text.split("\n").filter(Boolean).map((line) => JSON.parse(line).id);
+    const spooled = () => ids(fs.readFileSync(path.join(spoolDir, "spool.ndjson"), "utf8"));
+    const drained = Array.from({ length: 3 }, (_, i) => `${prefix}-${i}`);
+    const appended = Array.from({ length: 5 }, (_, i) => `${appender}-${i + 1}`);
+    const url = await deadUrl();
+    await waitFor(() => bodies.length === 1); // the drain's request is under way
+    const other = child(`
+      import { Client } from "pulseboard-client";
+      const [url, spoolDir, clientId] = process.argv.slice(1);
+      const client = new Client({ url, spoolDir, clientId });
+      for (let i = 0; i < 5; i++) client.append({ dashboard: "costs", section: "alerts", action: "budget_warning", content: i });
+      await client.close(5000);
+      console.log(client.spooled);`, url, spoolDir, appender);
+    try {
+      const { code, out, err } = await within(finished(other), 30_000, "the other process's append waited for the drain's server");
+      assert.equal(`${code} ${out.trim()}`, "0 5", err);
+      assert.deepEqual(spooled(), [...drained, ...appended]); // behind what is being sent
+    } finally {
+      answer();
+      if (other.exitCode === null && other.signalCode === null) other.kill("SIGKILL");
+    }
+    assert.equal(await draining.flush(30_000), true); // what the other process appended went too, after
+    await draining.close();
+    const stored = server.events().map((e) => e.id).filter((id) => id?.startsWith(`${prefix}-`) || id?.startsWith(`${appender}-`));
+    assert.deepEqual(stored, [...drained, ...appended]); // in seq order
+    assert.deepEqual(bodies.flatMap(ids), [...drained, ...appended]); // each sent once
+    assert.deepEqual(fs.readdirSync(spoolDir), []); // no spool, lock or claim left
+  });
+
+  it("what a drain sent goes from the spool; what others did meanwhile stays; one process drains at a time", async () => {
+    const lines = Array.from({ length: 6 }, (_, i) => `{"id":"x-${i}"}\n`);
+    const torn = '{"id":"x-9"'; // a line cut by a kill
+    const cases = [ // [the spool when the drain reads it, what another process does while it sends, the spool left]
+      [lines.slice(0, 4), (dir) => new Spool(dir, 1 << 20).append([lines[4]]), lines[4]], // appends
+      [lines.slice(0, 4), (dir) => new Spool(dir, 52).append([lines[4]]), lines[4]], // drops the oldest line to make room
+      [lines.slice(0, 4), (dir) => new Spool(dir, 39).append(lines.slice(4)), lines.slice(4).join("")], // drops past the sent part
+      [lines.slice(0, 4), (dir) => new Spool(dir, 26).append(lines.slice(4)), lines.slice(4).join("")], // drops all it read
+      [[...lines.slice(0, 4), torn], (dir) => new Spool(dir, 1 << 20).append([lines[4]]), lines[4]], // after a torn line
+    ];
+    for (const [before, meanwhile, left] of cases) {
+      const spoolDir = tempDir("pb-lock-");
+      const file = path.join(spoolDir, "spool.ndjson");
+      fs.writeFileSync(file, before.join(""));
+      const sent = [];
+      const drained = new Spool(spoolDir, 1 << 20).drain(async (chunk, count) => {
+        const probe = new Spool(spoolDir, 1 << 20);
+        assert.equal(probe.tryLock(), true, "the spool's file lock is held across a request");
+        probe.unlock();
+        assert.equal(await probe.drain(() => assert.fail("a second drain")), false); // one process sends the spool
+        await meanwhile(spoolDir);
+        sent.push([chunk.toString(), count]);
+      });
+      assert.equal(await within(drained, 30_000, "the drain"), true, left);
+      assert.deepEqual(sent, [[before.join(""), before.length]]);
+      assert.equal(fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "", left);
+      assert.deepEqual(fs.readdirSync(spoolDir).filter((f) => f !== "spool.ndjson"), []);
+    }
+    const spoolDir = tempDir("pb-lock-"); // a failed request: nothing goes, the append stays
+    fs.writeFileSync(path.join(spoolDir, "spool.ndjson"), lines.slice(0, 4).join(""));
+    const failing = new Spool(spoolDir, 1 << 20).drain(async () => {
+      await new Spool(spoolDir, 1 << 20).append([lines[4]]);
+      throw new Error("the server is away");
+    });
+    await assert.rejects(within(failing, 30_000, "the drain"), /the server is away/);
+    assert.equal(fs.readFileSync(path.join(spoolDir, "spool.ndjson"), "utf8"), lines.slice(0, 5).join(""));
   });
 });
 
