@@ -93,7 +93,7 @@ export class Client {
   readonly invalid: number;
   /** Events the server rejected. */
   readonly rejected: number;
-  /** Events lost with a batch the server refused as a whole (a 4xx such as 401, 403, 413) or that could not be delivered without a spool. */
+  /** Events lost with a batch the server refused as a whole (a 4xx such as 401, 403) or that could not be delivered without a spool. A 413 splits the batch; an event refused 413 alone counts in rejected. */
   readonly failed: number;
   /** Events the server acknowledged (duplicates of stored ids included). */
   readonly delivered: number;
@@ -113,7 +113,7 @@ export class EventError extends Error {
 }
 /** The server could not be reached, or answered 408, 429 or 5xx. */
 export class Unreachable extends Error {}
-/** The server refused a whole batch (401, 403, 413, 415, any other 4xx but 408 and 429). */
+/** The server refused a whole batch (401, 403, 415, any other 4xx but 408 and 429; a 413 splits the batch instead). */
 export class Refused extends Error {
   readonly status: number;
 }

@@ -28,6 +28,25 @@ export function apiBase() {
   return document.querySelector('meta[name="pulseboard-api"]')?.content ?? "/api/dashboards";
 }
 
+/** The alerts API beside the dashboards API the page was given (`…/api/dashboards` → `…/api/alerts`). */
+export function alertsUrl(dashboard) {
+  const base = apiBase().replace(/\/dashboards\/?$/, "/alerts");
+  return dashboard ? `${base}?dashboard=${encodeURIComponent(dashboard)}` : base;
+}
+
+/**
+ * Wraps a fetch-and-draw so only the newest call draws: an answer that arrives after a later call was made is
+ * dropped, so a slow, older answer never paints over a newer one.
+ */
+export function latestOnly(load) {
+  let newest = 0;
+  return async (...args) => {
+    const mine = ++newest;
+    const result = await load(...args);
+    return { result, current: mine === newest };
+  };
+}
+
 /** True on a static site (`pulseboard export`): caches are files, there is no stream. */
 export function isStatic() {
   return apiBase() === "caches" || apiBase().endsWith("/caches");

@@ -1,7 +1,7 @@
 // The dashboard page: the cache the server put in the page (or a first fetch), then Server-Sent Events when it can,
 // polling with If-None-Match when it cannot. Each section is built once and patched on every change; once a second
 // only the relative times and heartbeat states move. A banner says when the data is stale or the connection lost.
-import { el, ago, setText, cacheUrl, fetchJson, isStatic, timeEl, setTime, tickTimes, place, reconcile, number } from "./common.js";
+import { el, ago, setText, cacheUrl, alertsUrl, latestOnly, fetchJson, isStatic, timeEl, setTime, tickTimes, place, reconcile, number } from "./common.js";
 import { createView } from "./render.js";
 
 const id = document.querySelector('meta[name="pulseboard-dashboard"]')?.content
@@ -89,11 +89,16 @@ const strip = document.getElementById("alerts");
 const alertList = document.getElementById("alert-list");
 const alertItems = new Map(); // alert id → its list item's parts
 
+const fetchAlerts = latestOnly(async () => {
+  const response = await fetch(alertsUrl(id), { cache: "no-cache" });
+  return response.ok ? await response.json() : null;
+});
+
 async function loadAlerts() {
   if (isStatic() || !id || gone) return;
   try {
-    const response = await fetch(`/api/alerts?dashboard=${encodeURIComponent(id)}`, { cache: "no-cache" });
-    if (response.ok) drawAlerts(await response.json());
+    const { result, current } = await fetchAlerts();
+    if (result && current) drawAlerts(result);
   } catch {
     // the banner says when the server cannot be reached; the strip keeps what it showed
   }

@@ -1,6 +1,6 @@
 // The index: one card per dashboard saying at a glance whether it is fresh, which heartbeat sources are down or late,
 // how many critical items came in the last 24 h, and its key number. Cards are patched in place every second.
-import { el, setText, show, number, apiBase, isStatic, pageUrl, timeEl, setTime, status, reconcile } from "./common.js";
+import { el, setText, show, number, apiBase, alertsUrl, latestOnly, isStatic, pageUrl, timeEl, setTime, status, reconcile } from "./common.js";
 
 const list = document.getElementById("boards");
 const summary = document.getElementById("status");
@@ -96,19 +96,22 @@ async function load() {
     const response = await fetch(isStatic() ? `${apiBase()}/index.json` : apiBase(), { cache: "no-cache" });
     if (!response.ok) throw new Error(`the server answered ${response.status}`);
     boards = await response.json();
-    firing = await loadFiring();
+    const alerts = await fetchFiring();
+    if (alerts.current) firing = alerts.result;
     draw();
   } catch (error) {
     setText(summary, `Cannot reach the dashboards (${error.message}); retrying.`);
   }
 }
 
+const fetchFiring = latestOnly(loadFiring); // an older answer never replaces a newer one
+
 /** How many alerts fire (not silenced) per dashboard; none on a static host, or when the server cannot say. */
 async function loadFiring() {
   const counts = new Map();
   if (isStatic()) return counts;
   try {
-    const response = await fetch("/api/alerts", { cache: "no-cache" });
+    const response = await fetch(alertsUrl(), { cache: "no-cache" });
     if (!response.ok) return firing;
     for (const alert of await response.json()) {
       if (!alert.silenced) counts.set(alert.dashboard, (counts.get(alert.dashboard) ?? 0) + 1);
@@ -121,5 +124,8 @@ async function loadFiring() {
 
 await load();
 setInterval(load, 30_000);
-setInterval(async () => { firing = await loadFiring(); draw(); }, 10_000); // alerts change without a cache changing
+setInterval(async () => {
+  const { result, current } = await fetchFiring();
+  if (current) { firing = result; draw(); }
+}, 10_000); // alerts change without a cache changing
 setInterval(draw, 1_000);

@@ -1,11 +1,12 @@
 // The one call every agent makes: client.append(event) queues it and returns at once; a writer sends batches.
-import { DEFAULT_MAX_EVENT_BYTES, EventError, encode } from "./event.js";
+import { DEFAULT_MAX_EVENT_BYTES, EventError, encode, utf8Bytes } from "./event.js";
 import { Connection, Refused, Unreachable, failed, inSpool } from "./http.js";
 
 const MAX_BACKOFF_MS = 5000;
-const MAX_BATCH_BYTES = 4 * 1024 * 1024; // under the server's 8 MiB body limit
+const MAX_BATCH_BYTES = 4 * 1024 * 1024; // UTF-8 bytes, under the server's 8 MiB body limit (a 413 still splits a batch)
 const STAMP_BYTES = '"timestamp":"2026-11-22T14:03:00.123Z",'.length;
 const soon = globalThis.setImmediate ?? ((f) => setTimeout(f, 0));
+const NEWLINE = 0x0a;
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The spool reached its bound: its oldest events were dropped to make room. */
@@ -192,7 +193,7 @@ export class ClientCore {
         break; // answered once what came before it is
       }
       batch.push(item);
-      size += item.line.length;
+      size += utf8Bytes(item.line); // bytes on the wire: a UTF-16 length undercounts non-ASCII text up to 3 times
     }
     if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
       this.#queue = this.#queue.slice(this.#head);
@@ -214,6 +215,7 @@ export class ClientCore {
     try {
       outcomes = await this.#post(batch.map((item) => item.line).join(""), batch.length, batch.some((item) => item.durable), this.#maxAttempts);
     } catch (error) {
+      if (error instanceof Refused && error.status === 413) return this.#split(batch, error);
       if (error instanceof Unreachable && this.#spool !== null) {
         this.#markDown();
         return this.#toSpool(batch);
@@ -222,6 +224,14 @@ export class ClientCore {
       return this.#fail(batch, lost);
     }
     batch.forEach((item, i) => this.#answer(item, outcomes[i]));
+  }
+
+  /** A 413 (too large a body, or too many events): the halves go one after the other; one event alone is rejected. */
+  async #split(batch, error) {
+    if (batch.length === 1) return this.#answer(batch[0], failed(tooLarge(error)));
+    const half = Math.ceil(batch.length / 2);
+    await this.#send(batch.slice(0, half));
+    await this.#send(batch.slice(half));
   }
 
   async #post(body, count, durable, attempts) {
@@ -280,13 +290,20 @@ export class ClientCore {
     if (!this.#spoolWaiting || this.#stop || this.#downUntil > Date.now()) return;
     const attempts = this.#downFor > 0 ? 1 : this.#maxAttempts; // one try tells whether a down server is back
     try {
-      await this.#spool.drain((chunk, lines) => this.#sendSpooled(chunk, lines, attempts));
+      if (!(await this.#spool.drain((chunk, lines) => this.#sendSpooled(chunk, lines, attempts)))) {
+        // Another process is sending the spool (ours with it): new batches join it; look again soon.
+        this.#downUntil = Date.now() + this.#firstBackoffMs;
+        return;
+      }
     } catch (error) {
       this.#markDown();
       if (!(error instanceof Unreachable)) this.#report(error);
       return;
     }
-    this.#spoolWaiting = false;
+    // Another process may have appended while this one sent (it waited for no server): that goes next, from here,
+    // before this process's newer events, even if its process has ended since.
+    this.#spoolWaiting = this.#spool.size() > 0;
+    if (this.#spoolWaiting) return;
     for (const marker of this.#parked.splice(0)) marker.answer();
   }
 
@@ -296,6 +313,11 @@ export class ClientCore {
       outcomes = await this.#post(chunk, lines, false, attempts);
     } catch (error) {
       if (!(error instanceof Refused)) throw error;
+      if (error.status === 413 && lines > 1) return this.#splitSpooled(chunk, attempts);
+      if (error.status === 413) {
+        this.rejected++;
+        return this.#report(tooLarge(error));
+      }
       this.failed += lines; // refused for good, as a live batch would be: sending it again cannot help
       this.#report(error);
       return;
@@ -308,4 +330,21 @@ export class ClientCore {
       }
     }
   }
+
+  /** A spooled chunk refused 413: its halves, cut at a line end, go one after the other. */
+  async #splitSpooled(chunk, attempts) {
+    let cut = chunk.indexOf(NEWLINE, chunk.length >> 1) + 1;
+    if (cut <= 0 || cut >= chunk.length) cut = chunk.indexOf(NEWLINE) + 1; // more than one line: there is a first end
+    await this.#sendSpooled(chunk.subarray(0, cut), lineCount(chunk.subarray(0, cut)), attempts);
+    await this.#sendSpooled(chunk.subarray(cut), lineCount(chunk.subarray(cut)), attempts);
+  }
 }
+
+function lineCount(chunk) {
+  let lines = chunk.length > 0 && chunk[chunk.length - 1] !== NEWLINE ? 1 : 0;
+  for (let i = chunk.indexOf(NEWLINE); i >= 0; i = chunk.indexOf(NEWLINE, i + 1)) lines++;
+  return lines;
+}
+
+/** The server refused one event alone as too large (413): a rejection of that event, never retried. */
+const tooLarge = (error) => new EventError("", `event: ${error.message}; sent alone, so this event is too large for the server`);

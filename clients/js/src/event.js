@@ -8,6 +8,16 @@ const FIELDS = new Set(["dashboard", "section", "action", "content", "priority",
 export const DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
 const encoder = new TextEncoder();
 
+/** The UTF-8 length of `text`, what it weighs in a request's body (Buffer.byteLength where there is a Buffer). */
+export const utf8Bytes = globalThis.Buffer?.byteLength ?? ((text) => {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0x80) bytes += unit < 0x800 || (unit >= 0xd800 && unit < 0xe000) ? 1 : 2; // a surrogate pair: 4 bytes
+  }
+  return bytes;
+});
+
 /** An event broke a rule of the contract: `field` names it ("" for the whole event), the message says what to fix. */
 export class EventError extends Error {
   constructor(field, message) {

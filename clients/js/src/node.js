@@ -1,6 +1,6 @@
 // The client in Node: the core plus the disk spool (spoolDir) and an exit hook that spools what is still queued.
 import { ClientCore } from "./client.js";
-import { Spool } from "./spool.js";
+import { Spool, releaseHeld } from "./spool.js";
 
 export { EventError } from "./event.js";
 export { Refused, Unreachable } from "./http.js";
@@ -12,6 +12,8 @@ let hooked = false;
 function onExit() {
   // process.exit() or the loop running dry: no await is possible here, so what is still in memory is written to
   // the spool synchronously. The batch in flight goes too: if the server did store it, its ids make it harmless.
+  // A drain or append under way will never finish: its lock is released first, so it cannot outlive the process.
+  releaseHeld();
   for (const client of live) {
     const lines = client.takeUnsent();
     if (lines.length > 0 && !client.spool.appendSync(lines)) {

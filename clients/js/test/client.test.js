@@ -1,14 +1,15 @@
 // The JavaScript client against a real `pulseboard serve` on loopback.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Client, Refused, SpoolFull } from "../src/node.js";
 import { Client as BrowserClient } from "../src/browser.js";
 import { Spool } from "../src/spool.js";
-import { REPO, Server, child, finished, freePort, readLine, tempDir, waitFor } from "./support.js";
+import { REPO, Server, child, finished, freePort, readLine, tempDir, waitFor, within } from "./support.js";
 
 let server;
 before(async () => { server = await Server.start(); });
@@ -335,6 +336,235 @@ describe("processes", () => {
     } finally {
       if (killed.exitCode === null && killed.signalCode === null) killed.kill("SIGKILL");
     }
+  });
+});
+
+describe("spool lock", () => {
+  const spooledLines = (prefix, count) => Array.from({ length: count }, (_, i) =>
+    `{"id":"${prefix}-${i}","dashboard":"costs","section":"alerts","action":"budget_warning","content":${i}}\n`).join("");
+
+  it("a lock left by an earlier run with this process's pid is taken over, not waited on (pid 1 after a restart)", async () => {
+    const host = os.hostname();
+    const earlier = [
+      String(process.pid), // an older client's lock: the pid alone
+      JSON.stringify({ pid: process.pid, nonce: "0123abcd", host, started: null }), // another run's nonce
+      JSON.stringify({ pid: server.process.pid, nonce: "4567abcd", host, started: "1" }), // a live pid, reused since
+    ];
+    for (const [round, line] of earlier.entries()) {
+      const spoolDir = tempDir("pb-lock-");
+      const prefix = `samepid-${round}-${process.pid}`;
+      fs.writeFileSync(path.join(spoolDir, "spool.ndjson"), spooledLines(prefix, 3));
+      fs.writeFileSync(path.join(spoolDir, "spool.js.lock"), line);
+      const client = new Client({ url: server.url, spoolDir });
+      assert.equal(await client.flush(30_000), true, line);
+      await client.close();
+      assert.deepEqual(server.eventsOf(prefix).map((e) => e.content), [0, 1, 2], line);
+      assert.equal(fs.existsSync(path.join(spoolDir, "spool.js.lock")), false);
+      assert.deepEqual(fs.readdirSync(spoolDir), []); // no claim or temporary file left behind
+    }
+  });
+
+  it("a live owner's lock is waited on: another process's, or another Spool's in this process", async () => {
+    const spoolDir = tempDir("pb-lock-");
+    const first = new Spool(spoolDir, 1000);
+    const second = new Spool(spoolDir, 1000);
+    assert.equal(first.tryLock(), true);
+    assert.equal(second.tryLock(), false);
+    first.unlock();
+    assert.equal(second.tryLock(), true);
+    second.unlock();
+    const lockPath = path.join(spoolDir, "spool.js.lock");
+    fs.writeFileSync(lockPath, JSON.stringify({ pid: server.process.pid, nonce: "89abcdef", host: os.hostname() }));
+    assert.equal(first.tryLock(), false); // the server is alive, and nothing says its pid was reused
+    fs.writeFileSync(lockPath, JSON.stringify({ pid: server.process.pid, nonce: "89abcdef", host: "elsewhere" }));
+    assert.equal(first.tryLock(), false); // another host's lock, touched just now
+    const old = new Date(Date.now() - 120_000);
+    fs.utimesSync(lockPath, old, old);
+    assert.equal(first.tryLock(), true); // not touched for two minutes: its owner is gone
+    first.unlock();
+  });
+
+  it("two takers of a dead owner's lock: only one gets it", () => {
+    const spoolDir = tempDir("pb-lock-");
+    const lockPath = path.join(spoolDir, "spool.js.lock");
+    const dead = spawnSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" });
+    fs.writeFileSync(lockPath, JSON.stringify({ pid: Number(dead.stdout.trim()), nonce: "deadbeef", host: os.hostname() }));
+    const a = new Spool(spoolDir, 1000);
+    const b = new Spool(spoolDir, 1000);
+    // The race, made certain: right after A reads the dead owner's lock, B takes it over; then A goes on.
+    const readFileSync = fs.readFileSync;
+    let b_took = null;
+    fs.readFileSync = function (file, ...rest) {
+      const text = readFileSync.call(this, file, ...rest);
+      if (b_took === null && file === lockPath) {
+        b_took = false;
+        b_took = b.tryLock();
+      }
+      return text;
+    };
+    let a_took;
+    try {
+      a_took = a.tryLock();
+    } finally {
+      fs.readFileSync = readFileSync;
+    }
+    assert.deepEqual([a_took, b_took], [false, true]);
+    b.unlock();
+    assert.deepEqual(fs.readdirSync(spoolDir), []);
+  });
+
+  it("process.exit() in the middle of a drain leaves no lock behind; the next process sends the spool", async () => {
+    const hung = net.createServer(() => {}); // takes the drain's request, never answers
+    const sockets = [];
+    hung.on("connection", (s) => sockets.push(s));
+    await new Promise((resolve) => hung.listen(0, "127.0.0.1", resolve));
+    const spoolDir = tempDir("pb-lock-");
+    const prefix = `exitdrain-${process.pid}`;
+    fs.writeFileSync(path.join(spoolDir, "spool.ndjson"), spooledLines(prefix, 4));
+    try {
+      const script = child(`
+        import { Client } from "pulseboard-client";
+        const [url, spoolDir] = process.argv.slice(1);
+        const client = new Client({ url, spoolDir, timeoutMs: 60000 });
+        for (const deadline = Date.now() + 30000; client.requests < 1 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 5));
+        console.log(client.requests);
+        process.exit(0);`, `http://127.0.0.1:${hung.address().port}`, spoolDir);
+      const { code, out, err } = await finished(script);
+      assert.equal(`${code} ${out.trim()}`, "0 1", err);
+      assert.deepEqual(fs.readdirSync(spoolDir), ["spool.ndjson"]); // neither lock, nor a claim
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      hung.close();
+    }
+    const next = new Client({ url: server.url, spoolDir });
+    assert.equal(await next.flush(30_000), true);
+    await next.close();
+    assert.deepEqual(server.eventsOf(prefix).map((e) => e.content), [0, 1, 2, 3]);
+  });
+
+  it("a drain waiting on its server blocks no other process's append; what was appended meanwhile goes after, once", async () => {
+    // The drain's request is held until the other process, which has ended since, has spooled its events: the
+    // drainer sends them next, in order, each once.
+    const spoolDir = tempDir("pb-lock-");
+    const prefix = `draining-${process.pid}`;
+    const appender = `appender-${process.pid}`;
+    fs.writeFileSync(path.join(spoolDir, "spool.ndjson"), spooledLines(prefix, 3));
+    const bodies = [];
+    let answer;
+    const gate = new Promise((resolve) => { answer = resolve; });
+    const held = async (url, init) => { // the server takes the drain's request and answers only when the test says so
+      bodies.push(String(init.body));
+      await gate;
+      return fetch(url, init);
+    };
+    const draining = new Client({ url: server.url, spoolDir, fetch: held, timeoutMs: 120_000 });
+    const ids = (text) => text.split("\n").filter(Boolean).map((line) => JSON.parse(line).id);
+    const spooled = () => ids(fs.readFileSync(path.join(spoolDir, "spool.ndjson"), "utf8"));
+    const drained = Array.from({ length: 3 }, (_, i) => `${prefix}-${i}`);
+    const appended = Array.from({ length: 5 }, (_, i) => `${appender}-${i + 1}`);
+    const url = await deadUrl();
+    await waitFor(() => bodies.length === 1); // the drain's request is under way
+    const other = child(`
+      import { Client } from "pulseboard-client";
+      const [url, spoolDir, clientId] = process.argv.slice(1);
+      const client = new Client({ url, spoolDir, clientId });
+      for (let i = 0; i < 5; i++) client.append({ dashboard: "costs", section: "alerts", action: "budget_warning", content: i });
+      await client.close(5000);
+      console.log(client.spooled);`, url, spoolDir, appender);
+    try {
+      const { code, out, err } = await within(finished(other), 30_000, "the other process's append waited for the drain's server");
+      assert.equal(`${code} ${out.trim()}`, "0 5", err);
+      assert.deepEqual(spooled(), [...drained, ...appended]); // behind what is being sent
+    } finally {
+      answer();
+      if (other.exitCode === null && other.signalCode === null) other.kill("SIGKILL");
+    }
+    assert.equal(await draining.flush(30_000), true); // what the other process appended went too, after
+    await draining.close();
+    const stored = server.events().map((e) => e.id).filter((id) => id?.startsWith(`${prefix}-`) || id?.startsWith(`${appender}-`));
+    assert.deepEqual(stored, [...drained, ...appended]); // in seq order
+    assert.deepEqual(bodies.flatMap(ids), [...drained, ...appended]); // each sent once
+    assert.deepEqual(fs.readdirSync(spoolDir), []); // no spool, lock or claim left
+  });
+
+  it("what a drain sent goes from the spool; what others did meanwhile stays; one process drains at a time", async () => {
+    const lines = Array.from({ length: 6 }, (_, i) => `{"id":"x-${i}"}\n`);
+    const torn = '{"id":"x-9"'; // a line cut by a kill
+    const cases = [ // [the spool when the drain reads it, what another process does while it sends, the spool left]
+      [lines.slice(0, 4), (dir) => new Spool(dir, 1 << 20).append([lines[4]]), lines[4]], // appends
+      [lines.slice(0, 4), (dir) => new Spool(dir, 52).append([lines[4]]), lines[4]], // drops the oldest line to make room
+      [lines.slice(0, 4), (dir) => new Spool(dir, 39).append(lines.slice(4)), lines.slice(4).join("")], // drops past the sent part
+      [lines.slice(0, 4), (dir) => new Spool(dir, 26).append(lines.slice(4)), lines.slice(4).join("")], // drops all it read
+      [[...lines.slice(0, 4), torn], (dir) => new Spool(dir, 1 << 20).append([lines[4]]), lines[4]], // after a torn line
+    ];
+    for (const [before, meanwhile, left] of cases) {
+      const spoolDir = tempDir("pb-lock-");
+      const file = path.join(spoolDir, "spool.ndjson");
+      fs.writeFileSync(file, before.join(""));
+      const sent = [];
+      const drained = new Spool(spoolDir, 1 << 20).drain(async (chunk, count) => {
+        const probe = new Spool(spoolDir, 1 << 20);
+        assert.equal(probe.tryLock(), true, "the spool's file lock is held across a request");
+        probe.unlock();
+        assert.equal(await probe.drain(() => assert.fail("a second drain")), false); // one process sends the spool
+        await meanwhile(spoolDir);
+        sent.push([chunk.toString(), count]);
+      });
+      assert.equal(await within(drained, 30_000, "the drain"), true, left);
+      assert.deepEqual(sent, [[before.join(""), before.length]]);
+      assert.equal(fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "", left);
+      assert.deepEqual(fs.readdirSync(spoolDir).filter((f) => f !== "spool.ndjson"), []);
+    }
+    const spoolDir = tempDir("pb-lock-"); // a failed request: nothing goes, the append stays
+    fs.writeFileSync(path.join(spoolDir, "spool.ndjson"), lines.slice(0, 4).join(""));
+    const failing = new Spool(spoolDir, 1 << 20).drain(async () => {
+      await new Spool(spoolDir, 1 << 20).append([lines[4]]);
+      throw new Error("the server is away");
+    });
+    await assert.rejects(within(failing, 30_000, "the drain"), /the server is away/);
+    assert.equal(fs.readFileSync(path.join(spoolDir, "spool.ndjson"), "utf8"), lines.slice(0, 5).join(""));
+  });
+});
+
+describe("batch size", () => {
+  // 20,000 CJK characters: 60,000 bytes, under the 64 KiB event limit, but 20,000 UTF-16 units.
+  const wide = (i) => budget({ i, text: "\u6f22".repeat(20_000) });
+
+  it("a batch is measured in bytes: non-ASCII events never make a body over the server's 8 MiB", async () => {
+    const errors = [];
+    const client = new Client({ url: server.url, onError: (e) => errors.push(e) });
+    for (let i = 0; i < 200; i++) client.append(wide(i)); // 12 MB in all; 4 MiB of UTF-16 units would be 12.5 MB
+    assert.equal(await client.flush(60_000), true);
+    assert.deepEqual(errors.map((e) => e.message), []);
+    assert.deepEqual([client.delivered, client.failed, client.rejected], [200, 0, 0]);
+    assert.ok(client.requests >= 3);
+    assert.deepEqual(mine(client).map((e) => e.content.i), [...Array(200).keys()]);
+    await client.close();
+  });
+
+  it("a batch refused 413 is split and its halves sent; one event refused alone is rejected, not retried", async () => {
+    const limit = 50_000; // a proxy with a smaller body limit than the server's
+    const sizes = [];
+    const small = async (url, init) => {
+      const bytes = Buffer.byteLength(init.body);
+      sizes.push(bytes);
+      if (bytes > limit) return new Response(JSON.stringify({ detail: "Body too large" }), { status: 413 });
+      return fetch(url, init);
+    };
+    const errors = [];
+    const client = new Client({ url: server.url, fetch: small, onError: (e) => errors.push(e) });
+    for (let i = 0; i < 8; i++) client.append(budget({ i, text: "\u00e9".repeat(5_000) })); // 10 KB each, 80 KB in all
+    assert.equal(await client.flush(30_000), true);
+    assert.deepEqual(mine(client).map((e) => e.content.i), [0, 1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual([client.delivered, client.rejected, client.failed], [8, 0, 0]);
+    assert.equal(sizes.filter((n) => n > limit).length, 1); // the whole; then its halves
+    client.append(budget({ i: 8, text: "\u6f22".repeat(20_000) })); // 60 KB: valid, but over the proxy's limit alone
+    client.append(budget({ i: 9 }));
+    assert.equal(await client.flush(30_000), true);
+    assert.deepEqual(mine(client).map((e) => e.content.i), [0, 1, 2, 3, 4, 5, 6, 7, 9]);
+    assert.deepEqual([client.delivered, client.rejected, client.failed], [9, 1, 0]);
+    assert.match(errors[0].message, /413 Body too large; sent alone/);
+    await client.close();
   });
 });
 

@@ -129,3 +129,10 @@ export function finished(process) {
   process.stderr.setEncoding("utf8").on("data", (d) => { err += d; });
   return new Promise((resolve) => process.once("close", (code) => resolve({ code, out, err })));
 }
+
+/** Resolves as promise does, or rejects once boundMs have passed first, saying `what` (a bound, not a timing). */
+export function within(promise, boundMs, what) {
+  let timer;
+  const bound = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`not within ${boundMs} ms: ${what}`)), boundMs); });
+  return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
+}

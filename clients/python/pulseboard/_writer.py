@@ -136,7 +136,10 @@ class Writer:
             return
         attempts = 1 if self._down_for else self._max_attempts  # one try tells whether a down server is back
         try:
-            self._spool.drain(lambda chunk, lines: self._send_spooled(chunk, lines, attempts))
+            if not self._spool.drain(lambda chunk, lines: self._send_spooled(chunk, lines, attempts)):
+                # Another process is sending the spool (ours with it): new batches join it; look again soon.
+                self._down_until = time.monotonic() + self._first_backoff
+                return
         except Unreachable:
             self._mark_down()
             return

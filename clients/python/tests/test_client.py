@@ -8,6 +8,7 @@ import socket
 import sys
 import tempfile
 import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -262,6 +263,62 @@ class SpoolTests(unittest.TestCase):
         kept = [e["content"] for e in SERVER.events() if e.get("id", "").startswith(client.client_id + "-")]
         self.assertEqual(list(range(60 - len(kept), 60)), kept)  # the newest, in order
         self.assertEqual(60, len(kept) + client.spool_dropped)
+
+
+class SpoolLockTests(unittest.TestCase):
+    def test_the_spool_lock_is_not_held_while_a_drain_waits_on_the_server(self):
+        # A client drains a spool left by an earlier run into a server that never answers. Meanwhile the spool's
+        # lock is free (another process appending to the folder does not wait for the network), and what is
+        # appended then is kept: the next client delivers the earlier events and the appended one, in order.
+        import fcntl
+        spool = tempfile.mkdtemp(prefix="pb-lock-")
+        prefix = "drainlock-%d" % os.getpid()
+        line = '{"id":"%s-%d","dashboard":"costs","section":"alerts","action":"budget_warning","content":%d}\n'
+        with open(os.path.join(spool, "spool.ndjson"), "w") as file:
+            file.write("".join(line % (prefix, i, i) for i in range(3)))
+        with socket.socket() as hung:  # accepts connections (the kernel's backlog) and never answers
+            hung.bind(("127.0.0.1", 0))
+            hung.listen(16)
+            client = pulseboard.Client("http://127.0.0.1:%d" % hung.getsockname()[1], spool_dir=spool, timeout=60,
+                                       max_attempts=1)
+            try:
+                deadline = time.monotonic() + 30
+                while client.requests < 1 and time.monotonic() < deadline:  # the drain's request is under way
+                    time.sleep(0.005)  # a bounded wait on a condition, as support.Server waits for /healthz
+                self.assertEqual(1, client.requests)
+                with open(os.path.join(spool, "spool.lock"), "a") as lock:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError when held
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+                other = pulseboard._spool.Spool(spool, 1 << 20)
+                self.assertEqual(0, other.append([(line % (prefix, 3, 3)).encode()]))
+            finally:
+                hung.close()  # the request fails: the drain ends with the spool as it was, plus the append
+                client.close(timeout=30)
+        with pulseboard.Client(SERVER.url, spool_dir=spool) as after:
+            self.assertTrue(after.flush(timeout=60))
+        self.assertEqual([0, 1, 2, 3], [e["content"] for e in SERVER.events() if e.get("id", "").startswith(prefix + "-")])
+        self.assertFalse(os.path.exists(os.path.join(spool, "spool.ndjson")))
+
+    def test_what_was_sent_goes_from_the_spool_and_what_others_did_meanwhile_stays(self):
+        spool = tempfile.mkdtemp(prefix="pb-lock-")
+        lines = [b'{"id":"x-%d"}\n' % i for i in range(6)]
+        cases = [  # what another process does while the drain sends: the spool left afterwards
+            (lambda s: s.append([lines[4]]), lines[4]),  # appends
+            (lambda s: s._replace(b"".join(lines[1:4])), b""),  # dropped the oldest line to make room
+            (lambda s: s._replace(b"".join(lines[3:4] + lines[4:6])), b"".join(lines[4:6])),  # both, and more
+        ]
+        for meanwhile, left in cases:
+            other = pulseboard._spool.Spool(spool, 1 << 20)
+            other._replace(b"".join(lines[:4]))
+            sent = []
+
+            def send(chunk, count, meanwhile=meanwhile, other=other):
+                meanwhile(other)
+                sent.append(chunk)
+
+            self.assertTrue(pulseboard._spool.Spool(spool, 1 << 20).drain(send))
+            self.assertEqual([b"".join(lines[:4])], sent)
+            self.assertEqual(left, pulseboard._spool._read(other.path))  # b"" when the file is gone
 
 
 class ProcessTests(unittest.TestCase):

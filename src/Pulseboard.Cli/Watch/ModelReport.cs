@@ -22,12 +22,19 @@ internal sealed record ModelReport(string Name, string Server, string Kind, stri
     /// <summary>Requests waiting (llama.cpp's <c>llamacpp:requests_deferred</c>), when the server says.</summary>
     public double? RequestsDeferred { get; init; }
 
+    /// <summary>
+    /// How long the server took to answer the watcher's first status request this round, in ms (llama.cpp's
+    /// <c>/health</c>, Ollama's <c>/api/version</c>, an OpenAI-compatible <c>/v1/models</c>): its responsiveness, not
+    /// an inference's latency. Null when it did not answer.
+    /// </summary>
+    public double? LatencyMs { get; init; }
+
     /// <summary>Why the server could not be read, for <c>unreachable</c> and <c>error</c>.</summary>
     public string? Error { get; init; }
 
     /// <summary>
-    /// The heartbeat event: source the model's name, content <c>{model, server, kind, status, tokens_per_s, memory_mb,
-    /// requests, requests_deferred, error}</c>, a field the server did not give being null; with an error, a
+    /// The heartbeat event: source the model's name, content <c>{model, server, kind, status, latency_ms, tokens_per_s,
+    /// memory_mb, requests, requests_deferred, error}</c>, a field the server did not give being null; with an error, a
     /// <c>message</c> too, and priority high (so command-center lists it).
     /// </summary>
     public Event ToEvent(string dashboard, string section)
@@ -40,6 +47,7 @@ internal sealed record ModelReport(string Name, string Server, string Kind, stri
             w.WriteString("server", Server);
             w.WriteString("kind", Kind);
             w.WriteString("status", Status);
+            Number(w, "latency_ms", LatencyMs is { } l ? Math.Round(l, 1) : null);
             Number(w, "tokens_per_s", TokensPerSecond is { } t ? Math.Round(t, 2) : null);
             Number(w, "memory_mb", MemoryMb);
             Number(w, "requests", Requests);

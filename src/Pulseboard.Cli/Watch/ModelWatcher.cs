@@ -23,6 +23,7 @@ internal sealed record WatchTarget(string Kind, Uri Url);
 internal sealed class ModelWatcher(IReadOnlyList<WatchTarget> targets, HttpClient http, string dashboard, string section)
 {
     private readonly Dictionary<WatchTarget, List<string>> _lastSeen = [];
+    private TimeSpan _firstAnswer;
 
     /// <summary>One round: every target read, in order, its models reported.</summary>
     public async Task<List<ModelReport>> RoundAsync(CancellationToken cancellationToken)
@@ -40,6 +41,7 @@ internal sealed class ModelWatcher(IReadOnlyList<WatchTarget> targets, HttpClien
                     _ => await OpenAiAsync(target, cancellationToken).ConfigureAwait(false),
                 };
                 _lastSeen[target] = found.ConvertAll(r => r.Name);
+                found = found.ConvertAll(r => r with { LatencyMs = _firstAnswer.TotalMilliseconds });
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException or NotSupportedException
                 && !cancellationToken.IsCancellationRequested)
@@ -82,7 +84,9 @@ internal sealed class ModelWatcher(IReadOnlyList<WatchTarget> targets, HttpClien
 
     private async Task<ModelReport> LlamaAsync(WatchTarget target, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var health = await http.GetAsync(new Uri(target.Url, "/health"), cancellationToken).ConfigureAwait(false);
+        _firstAnswer = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         var status = health.IsSuccessStatusCode ? "ok" : (int)health.StatusCode == 503 ? "loading" : "error";
         var name = ServerName(target);
         try
@@ -120,7 +124,9 @@ internal sealed class ModelWatcher(IReadOnlyList<WatchTarget> targets, HttpClien
 
     private async Task<List<ModelReport>> OllamaAsync(WatchTarget target, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var version = await http.GetFromJsonAsync<JsonDocument>(new Uri(target.Url, "/api/version"), cancellationToken).ConfigureAwait(false);
+        _firstAnswer = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         using var ps = await http.GetFromJsonAsync<JsonDocument>(new Uri(target.Url, "/api/ps"), cancellationToken).ConfigureAwait(false);
         var reports = new List<ModelReport>();
         if (ps?.RootElement.TryGetProperty("models", out var models) == true && models.ValueKind == JsonValueKind.Array)
@@ -139,7 +145,9 @@ internal sealed class ModelWatcher(IReadOnlyList<WatchTarget> targets, HttpClien
     {
         var path = target.Url.AbsolutePath.TrimEnd('/').EndsWith("/v1", StringComparison.Ordinal) ? "models" : "v1/models";
         var baseUrl = target.Url.AbsoluteUri.EndsWith('/') ? target.Url : new Uri(target.Url.AbsoluteUri + "/");
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var list = await http.GetFromJsonAsync<JsonDocument>(new Uri(baseUrl, path), cancellationToken).ConfigureAwait(false);
+        _firstAnswer = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         var reports = new List<ModelReport>();
         if (list?.RootElement.TryGetProperty("data", out var data) == true && data.ValueKind == JsonValueKind.Array)
         {

@@ -78,16 +78,16 @@ internal static class AlertEndpoints
         {
             return denied;
         }
+        var (body, tooLarge) = await Compat.CompatWrites.ReadBodyAsync(request, MaxBodyBytes,
+            $"the body is larger than {MaxBodyBytes} bytes; a silence is a small JSON object", request.HttpContext.RequestAborted).ConfigureAwait(false);
+        if (tooLarge is not null)
+        {
+            return tooLarge;
+        }
         JsonDocument document;
         try
         {
-            using var body = new MemoryStream();
-            await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted).ConfigureAwait(false);
-            if (body.Length > MaxBodyBytes)
-            {
-                return Bad("", $"the body is larger than {MaxBodyBytes} bytes; a silence is a small JSON object");
-            }
-            document = JsonDocument.Parse(body.ToArray());
+            document = JsonDocument.Parse(body);
         }
         catch (JsonException ex)
         {

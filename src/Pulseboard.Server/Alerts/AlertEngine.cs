@@ -277,4 +277,7 @@ internal static partial class AlertMessages
 
     [LoggerMessage(406, LogLevel.Error, "The alert state {Path} could not be saved; a restart may send some notices again")]
     public static partial void StateNotSaved(this ILogger logger, Exception cause, string path);
+
+    [LoggerMessage(420, LogLevel.Error, "The silences file {Path} cannot be read; it was moved to {Aside} and the server starts with no silence: fix that file and move it back while the server is stopped, or add the silences again (pulseboard silence add)")]
+    public static partial void SilencesUnreadable(this ILogger logger, Exception cause, string path, string aside);
 }

@@ -138,7 +138,7 @@ internal sealed class NotifierSet
         else
         {
             reader.Error(DefinitionLoader.Reader.Child(body, "url")!.Start.Line, name + ".url",
-                $"\"{urlText}\" is not an absolute http:// or https:// URL without user:password@; write e.g. https://hooks.example.com/pulseboard");
+                $"\"{Shown(urlText)}\" is not an absolute http:// or https:// URL without user:password@; write e.g. https://hooks.example.com/pulseboard");
         }
         var secret = reader.Text(body, "secret", name + ".secret");
         if (secret is not null && kind is not null and not NotifierKind.Webhook)
@@ -156,5 +156,23 @@ internal sealed class NotifierSet
             reader.Error(DefinitionLoader.Reader.Child(body, "allow_private")!.Start.Line, name + ".allow_private", $"\"{allowText}\" is not true or false");
         }
         return reader.Count == before && kind is { } k && url is not null ? new Notifier(name, k, url, secret, allowPrivate) : null;
+    }
+
+    /// <summary>
+    /// A url as an error message shows it: scheme and host only, with any user:password@, path and query elided (a
+    /// webhook's path or query often is its secret, and error messages end up in logs).
+    /// </summary>
+    internal static string Shown(string url)
+    {
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        var start = scheme < 0 ? 0 : scheme + 3;
+        var end = url.IndexOfAny(['/', '?', '#'], start);
+        var authority = end < 0 ? url[start..] : url[start..end];
+        var at = authority.LastIndexOf('@');
+        if (at >= 0)
+        {
+            authority = "…@" + authority[(at + 1)..];
+        }
+        return url[..start] + authority + (end < 0 ? "" : end == url.Length - 1 ? url[end..] : url[end] + "…");
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Pulseboard.Log.Storage;
 using Pulseboard.Projection.Definitions;
 
@@ -36,12 +37,12 @@ internal sealed class SilenceStore
     private readonly TimeProvider _time;
     private List<Silence> _silences;
 
-    public SilenceStore(ServerOptions options)
+    public SilenceStore(ServerOptions options, ILogger<SilenceStore> logger)
     {
         _time = options.TimeProvider;
         var folder = AlertFiles.Folder(options.DataDirectory);
         _path = Path.Combine(folder, "silences.json");
-        _silences = Load(_path);
+        _silences = Load(_path, logger);
     }
 
     /// <summary>The silences not yet ended, oldest first.</summary>
@@ -92,11 +93,19 @@ internal sealed class SilenceStore
         AlertFiles.WriteDurably(_path, JsonSerializer.SerializeToUtf8Bytes(silences, AlertJsonContext.Default.ListSilence));
     }
 
-    private static List<Silence> Load(string path)
+    /// <summary>The saved silences; a damaged file is kept aside under a new name (nothing is lost) and logged.</summary>
+    private static List<Silence> Load(string path, ILogger logger)
     {
         try
         {
             return JsonSerializer.Deserialize(File.ReadAllBytes(path), AlertJsonContext.Default.ListSilence) ?? [];
+        }
+        catch (JsonException ex)
+        {
+            var aside = $"{path}.damaged-{DateTime.UtcNow:yyyyMMddTHHmmssZ}";
+            File.Move(path, aside, overwrite: true);
+            logger.SilencesUnreadable(ex, path, aside);
+            return [];
         }
         catch (FileNotFoundException)
         {

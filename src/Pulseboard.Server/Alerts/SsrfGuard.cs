@@ -14,7 +14,9 @@ internal sealed class NotifierRefusedException(string message, bool unresolved =
 /// Keeps notices from reaching the inside of the network: a notifier's host is resolved and every address it resolves to
 /// must be public, unless the notifier says <c>allow_private: true</c>. Refused: private (10/8, 172.16/12, 192.168/16,
 /// 100.64/10, fc00::/7), loopback (127/8, ::1), link-local (169.254/16, fe80::/10), unspecified, 0/8, multicast and
-/// broadcast, and the IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible forms of all of those.
+/// broadcast, the special-purpose 192.0.0/24 and 198.18/15, and every IPv6 form that carries one of those IPv4
+/// addresses: IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d), NAT64
+/// (64:ff9b::/96; the local-use 64:ff9b:1::/48 is refused outright), 6to4 (2002::/16) and Teredo (2001::/32).
 /// </summary>
 /// <remarks>
 /// The check and the connection use the same addresses (<see cref="NoticeSender"/> connects through
@@ -45,6 +47,8 @@ internal static class SsrfGuard
                 [192, 168, ..] => "private (192.168.0.0/16)",
                 [100, >= 64 and <= 127, ..] => "private (100.64.0.0/10, carrier-grade NAT)",
                 [169, 254, ..] => "link-local (169.254.0.0/16, where cloud metadata services answer)",
+                [192, 0, 0, _] => "special-purpose (192.0.0.0/24)",
+                [198, 18 or 19, ..] => "special-purpose (198.18.0.0/15, network benchmarking)",
                 [>= 224, ..] => "multicast or reserved (224.0.0.0/3)",
                 _ => null,
             };
@@ -66,6 +70,14 @@ internal static class SsrfGuard
                 // ::a.b.c.d, the deprecated IPv4-compatible form: judge the IPv4 address inside.
                 return Refuses(new IPAddress(b[12..])) is { } compatible ? $"an IPv4-compatible form of {compatible}" : null;
             }
+            if (Embedded(b) is var (form, inner))
+            {
+                return Refuses(inner) is { } embedded ? $"{form} form of {embedded}" : null;
+            }
+            if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b[4] == 0x00 && b[5] == 0x01)
+            {
+                return "private (64:ff9b:1::/48, local-use NAT64)";
+            }
             if ((b[0] & 0xfe) == 0xfc)
             {
                 return "private (fc00::/7, unique local)";
@@ -85,6 +97,34 @@ internal static class SsrfGuard
             return null;
         }
         return "not an IP address";
+    }
+
+    /// <summary>The IPv4 address an IPv6 address carries by a translation or tunnelling scheme, with the scheme's name.</summary>
+    private static (string Form, IPAddress Inner)? Embedded(ReadOnlySpan<byte> b)
+    {
+        if (b[..8].IndexOfAnyExcept((byte)0) < 0 && b[8] == 0xff && b[9] == 0xff && b[10] == 0 && b[11] == 0)
+        {
+            return ("an IPv4-translated", new IPAddress(b[12..]));
+        }
+        if (b[..12].SequenceEqual((ReadOnlySpan<byte>)[0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0]))
+        {
+            return ("a NAT64", new IPAddress(b[12..]));
+        }
+        if (b[0] == 0x20 && b[1] == 0x02)
+        {
+            return ("a 6to4", new IPAddress(b[2..6]));
+        }
+        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0)
+        {
+            // Teredo: the client's IPv4 address is stored with every bit inverted.
+            Span<byte> client = stackalloc byte[4];
+            for (var i = 0; i < 4; i++)
+            {
+                client[i] = (byte)~b[12 + i];
+            }
+            return ("a Teredo", new IPAddress(client));
+        }
+        return null;
     }
 
     /// <summary>

@@ -53,20 +53,15 @@ internal sealed class Tokens
                 throw new FormatException($"{origin}: must be a JSON array of {{\"name\", \"token\", \"dashboards\", \"read\"}}");
             }
             var i = 0;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var entry in document.RootElement.EnumerateArray())
             {
-                var name = entry.TryGetProperty("name", out var n) ? n.GetString() : null;
-                var token = entry.TryGetProperty("token", out var t) ? t.GetString() : null;
-                if (string.IsNullOrEmpty(name) || token is null || token.Length < MinimumLength)
+                var (token, grant) = Entry(entry, $"{origin}[{i}]");
+                if (!seen.Add(token))
                 {
-                    throw new FormatException($"{origin}[{i}]: needs a name and a token of at least {MinimumLength} characters (e.g. openssl rand -hex 24)");
+                    throw new FormatException($"{origin}[{i}] ({grant.Name}): has the same token as an earlier entry; give each holder its own token (e.g. openssl rand -hex 24)");
                 }
-                var globs = entry.TryGetProperty("dashboards", out var d) && d.ValueKind == JsonValueKind.Array
-                    ? d.EnumerateArray().Select(g => new Glob(g.GetString() ?? "")).ToList()
-                    : [];
-                var read = entry.TryGetProperty("read", out var r) && r.ValueKind == JsonValueKind.True;
-                var ping = entry.TryGetProperty("ping", out var p) && p.ValueKind == JsonValueKind.True;
-                tokens.Add((Hash(token), new TokenGrant(name, globs, read, ping)));
+                tokens.Add((Hash(token), grant));
                 i++;
             }
         }
@@ -76,6 +71,61 @@ internal sealed class Tokens
         }
         return new Tokens(tokens);
     }
+
+    private static readonly string[] s_fields = ["name", "token", "dashboards", "read", "ping"];
+
+    /// <summary>One entry of the list, every field checked, with what to fix.</summary>
+    private static (string Token, TokenGrant Grant) Entry(JsonElement entry, string at)
+    {
+        if (entry.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"{at}: must be an object {{\"name\", \"token\", \"dashboards\", \"read\", \"ping\"}}");
+        }
+        foreach (var property in entry.EnumerateObject())
+        {
+            if (Array.IndexOf(s_fields, property.Name) < 0)
+            {
+                throw new FormatException($"{at}: unknown field {EventRules.Quote(property.Name)}; a token takes {string.Join(", ", s_fields)}");
+            }
+        }
+        var name = Text(entry, "name", at);
+        var token = Text(entry, "token", at);
+        if (string.IsNullOrEmpty(name) || token is null || token.Length < MinimumLength)
+        {
+            throw new FormatException($"{at}: needs a name and a token of at least {MinimumLength} characters (e.g. openssl rand -hex 24)");
+        }
+        at = $"{at} ({name})";
+        List<Glob> globs = [];
+        if (entry.TryGetProperty("dashboards", out var dashboards))
+        {
+            if (dashboards.ValueKind != JsonValueKind.Array || dashboards.EnumerateArray().Any(g => g.ValueKind != JsonValueKind.String || g.GetString()!.Length == 0))
+            {
+                throw new FormatException($"{at}.dashboards: must be a list of dashboard ids or globs, e.g. [\"costs\", \"team-*\"] (or [\"*\"] for every dashboard)");
+            }
+            globs = [.. dashboards.EnumerateArray().Select(g => new Glob(g.GetString()!))];
+        }
+        var read = Flag(entry, "read", at);
+        var ping = Flag(entry, "ping", at);
+        if (ping && read)
+        {
+            throw new FormatException($"{at}: a ping token cannot also read (it is sent in URLs, which end up in logs); make a separate token with \"read\": true");
+        }
+        if (globs.Count == 0 && !read && !ping)
+        {
+            throw new FormatException($"{at}: allows nothing; give it \"dashboards\" to write (e.g. [\"costs\"]), \"read\": true to read, or \"ping\": true for the ping endpoints");
+        }
+        return (token, new TokenGrant(name, globs, read, ping));
+
+        static string? Text(JsonElement entry, string field, string at) =>
+            !entry.TryGetProperty(field, out var value) ? null
+            : value.ValueKind == JsonValueKind.String ? value.GetString()
+            : throw new FormatException($"{at}.{field}: must be a string, not {value.ValueKind.ToString().ToLowerInvariant()}");
+    }
+
+    private static bool Flag(JsonElement entry, string field, string at) =>
+        !entry.TryGetProperty(field, out var value) ? false
+        : value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean()
+        : throw new FormatException($"{at}.{field}: must be true or false (without quotes)");
 
     /// <summary>The grant of the request's bearer token; null when it has none or an unknown one.</summary>
     public TokenGrant? Find(HttpRequest request)

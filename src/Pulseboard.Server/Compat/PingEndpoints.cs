@@ -71,25 +71,27 @@ internal static class PingEndpoints
             {
                 return tooLarge;
             }
-            body = Text(bytes!, Math.Min(KeptBodyBytes, Math.Max(0, options.MaxEventBytes - 1024)));
+            body = Text(bytes!, KeptBodyBytes, Math.Max(0, options.MaxEventBytes - 1024));
         }
-        var e = CheckEvents.Ping(options.ChecksDashboard, slug, action, exitCode, null, rid, body);
+        // A success or failure carries the run time since its /start; the start is forgotten only once it is stored.
+        var run = action is "ping" or "fail" ? runs.End(options.ChecksDashboard, slug, rid, forget: false) : null;
+        var e = CheckEvents.Ping(options.ChecksDashboard, slug, action, exitCode, run, rid, body);
         if (CompatWrites.Check([e], _ => $"/ping/{slug}") is { } invalid)
         {
             return invalid;
+        }
+        if (await CompatWrites.AppendAsync(log, metrics, [e], cancellationToken).ConfigureAwait(false) is { } failed)
+        {
+            return failed;
         }
         switch (action)
         {
             case "start":
                 runs.Start(options.ChecksDashboard, slug, rid);
                 break;
-            case "ping" or "fail" when runs.End(options.ChecksDashboard, slug, rid) is { } run:
-                e = CheckEvents.Ping(options.ChecksDashboard, slug, action, exitCode, run, rid, body);
+            case "ping" or "fail" when run is not null:
+                runs.End(options.ChecksDashboard, slug, rid);
                 break;
-        }
-        if (await CompatWrites.AppendAsync(log, metrics, [e], cancellationToken).ConfigureAwait(false) is { } failed)
-        {
-            return failed;
         }
         return TypedResults.Text("OK", "text/plain", Encoding.UTF8);
     }
@@ -118,19 +120,38 @@ internal static class PingEndpoints
             $"exit code {EventRules.Quote(suffix)} is out of range: send the command's exit status, 0 to 255 (0 is a success)"));
     }
 
-    /// <summary>The first <paramref name="max"/> bytes of a body as text, cut at a whole character; null when empty or not UTF-8.</summary>
-    private static string? Text(byte[] body, int max)
+    /// <summary>
+    /// The first <paramref name="maxBytes"/> bytes of a body as text, cut at a whole character and, further, so that it
+    /// takes at most <paramref name="maxEscaped"/> bytes once written as a JSON string (a control character or a
+    /// non-ASCII one is written as <c>\uXXXX</c>: six bytes, twelve for a pair); null when empty or not UTF-8.
+    /// </summary>
+    internal static string? Text(byte[] body, int maxBytes, int maxEscaped)
     {
-        if (body.Length == 0 || max == 0)
+        if (body.Length == 0 || maxBytes == 0 || maxEscaped == 0)
         {
             return null;
         }
-        var length = Math.Min(body.Length, max);
+        var length = Math.Min(body.Length, maxBytes);
         while (length > 0 && length < body.Length && (body[length] & 0xC0) == 0x80)
         {
             length--; // never split a character: back up to the start of the one the cut falls in
         }
         var kept = body.AsSpan(0, length);
-        return System.Text.Unicode.Utf8.IsValid(kept) ? Encoding.UTF8.GetString(kept) : null;
+        if (!System.Text.Unicode.Utf8.IsValid(kept))
+        {
+            return null;
+        }
+        var text = Encoding.UTF8.GetString(kept);
+        var escaped = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            escaped += c < 0x80 && !char.IsControl(c) && "\"\\<>&'+`".IndexOf(c, StringComparison.Ordinal) < 0 ? 1 : 6;
+            if (escaped > maxEscaped)
+            {
+                return i == 0 ? null : text[..(char.IsLowSurrogate(c) ? i - 1 : i)];
+            }
+        }
+        return text;
     }
 }

@@ -34,15 +34,23 @@ internal sealed class PingRuns(TimeProvider time)
         }
     }
 
-    /// <summary>The seconds since the run's start (and forgets it), or null when none is remembered.</summary>
-    public double? End(string dashboard, string slug, string? rid)
+    /// <summary>
+    /// The seconds since the run's start, or null when none is remembered; <paramref name="forget"/> ends the run (done
+    /// once its ping is stored, so a ping the log could not take leaves the start for the retry).
+    /// </summary>
+    public double? End(string dashboard, string slug, string? rid, bool forget = true)
     {
         var now = time.GetUtcNow();
         lock (_lock)
         {
-            if (!_started.Remove((dashboard, slug, rid ?? ""), out var started))
+            var key = (dashboard, slug, rid ?? "");
+            if (!_started.TryGetValue(key, out var started))
             {
                 return null;
+            }
+            if (forget)
+            {
+                _started.Remove(key);
             }
             var run = now - started;
             return run < TimeSpan.Zero || run > MaxRunTime ? null : Math.Round(run.TotalSeconds, 3);

@@ -14,9 +14,18 @@ internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerO
 {
     private readonly TimeProvider _time = time;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Loads the caches on disk as the host starts, before Kestrel listens: since .NET 10 <see cref="ExecuteAsync"/>
+    /// runs on the thread pool, possibly after the first requests, which must not find no dashboards.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         caches.Refresh();
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         using var projector = Projector.Open(new ProjectorOptions
         {
             DataDirectory = options.DataDirectory,

@@ -119,7 +119,13 @@ internal sealed class AppendEventTool(IMcpBackend backend) : PulseboardTool(
         var pick = checks.Find(c => c.Dashboard == dashboard && c.Section == named);
         if (pick.Problems is null)
         {
-            pick = checks.Find(c => c.Dashboard == dashboard) is { Problems: not null } same ? same : checks[0];
+            // Name only a section the caller may see: a token's messages never reveal another dashboard.
+            var visible = checks.Where(c => backend.Scope.CanRead(c.Dashboard.Id)).ToList();
+            pick = visible.Find(c => c.Dashboard == dashboard) is { Problems: not null } same ? same : visible.FirstOrDefault();
+            if (pick.Problems is null)
+            {
+                return [$"event: the sections that take it refuse it; address it to a section of {dashboard.Id} as describe_section shows: {string.Join("; ", dashboard.Sections.Select(s => $"{s.Id} takes {s.FromText}"))}"];
+            }
             return [.. pick.Problems.Select(p => $"{p} (checked against the schema of {pick.Dashboard.Id}/{pick.Section.Id}, which takes this event)")];
         }
         return pick.Problems;

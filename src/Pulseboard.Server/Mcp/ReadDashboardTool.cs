@@ -23,6 +23,10 @@ internal sealed class ReadDashboardTool(IMcpBackend backend) : PulseboardTool(
         {
             return Refuse("read_dashboard", arguments.Errors);
         }
+        if (!backend.Scope.ReadsValues)
+        {
+            return Refuse("read_dashboard", [backend.Scope.ValuesRefused]);
+        }
         if ((await backend.CachesAsync([dashboard.Id], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(dashboard.Id) is not { } cache)
         {
             return Answer($"{DashboardText.Quoted(dashboard.Title)} ({dashboard.Id}): no events yet.\nsections: {Lookup.Sections(dashboard)}\n");

@@ -27,7 +27,7 @@ internal sealed class ServerMcpBackend(IHttpContextAccessor http, Tokens tokens,
             }
             // The /mcp middleware refused requests without a known token, so a grant is there; none means no access.
             var grant = http.HttpContext is { } context ? tokens.Find(context.Request) : null;
-            return grant is null ? new McpScope("none", [], false) : new McpScope(grant.Name, grant.Dashboards, grant.Read);
+            return grant is null ? new McpScope("none", [], false) : new McpScope(grant.Name, grant.Dashboards, grant.Read, grant.Read || !tokens.ReadNeedsToken);
         }
     }
 

@@ -63,16 +63,23 @@ public sealed class NotifierSetTests
             """);
         var messages = set.Errors.Select(e => e.ToString()).ToList();
         Assert.Contains("""notifiers.yaml:2 team.kind: "webhok" is not one of webhook, slack, ntfy, alertmanager""", messages);
-        Assert.Contains("""notifiers.yaml:3 team.url: "hooks.example.com/x" is not an absolute http:// or https:// URL without user:password@; write e.g. https://hooks.example.com/pulseboard""", messages);
+        Assert.Contains("""notifiers.yaml:3 team.url: "hooks.example.com/…" is not an absolute http:// or https:// URL without user:password@; write e.g. https://hooks.example.com/pulseboard""", messages);
         Assert.Contains("notifiers.yaml:4 team.secrt: unknown field for a notifier; did you mean secret? It takes kind, url, secret, allow_private", messages);
         Assert.Contains(messages, m => m.StartsWith("notifiers.yaml:8 chat.secret: signs webhook bodies only; remove it", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.StartsWith("notifiers.yaml:9 Bad Name: a notifier's name must be a slug", StringComparison.Ordinal));
-        Assert.Contains(messages, m => m.StartsWith("notifiers.yaml:14 phone.url: \"ftp://ntfy.sh/x\" is not an absolute http:// or https:// URL", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("notifiers.yaml:14 phone.url: \"ftp://ntfy.sh/…\" is not an absolute http:// or https:// URL", StringComparison.Ordinal));
         Assert.Contains("""notifiers.yaml:15 phone.allow_private: "maybe" is not true or false""", messages);
         Assert.Contains("notifiers.yaml:16 empty: must be a mapping with kind: and url:", messages);
         Assert.Contains("notifiers.yaml:18 nokind.kind: is required: one of webhook, slack, ntfy, alertmanager", messages);
         Assert.Empty(set.Notifiers);
     }
+
+    [Theory]
+    [InlineData("ftp://user:hunter2@hooks.example.com/T0/B0/s3cr3t", "ftp://…@hooks.example.com/…")]
+    [InlineData("hooks.example.com?token=s3cr3t", "hooks.example.com?…")]
+    [InlineData("https://example.com/", "https://example.com/")]
+    [InlineData("mailto:ops@example.com", "…@example.com")]
+    public void A_url_in_an_error_keeps_no_secret(string url, string shown) => Assert.Equal(shown, NotifierSet.Shown(url));
 
     [Theory]
     [InlineData("", "notifiers.yaml: must be a mapping of notifier names to notifiers")]

@@ -31,6 +31,13 @@ public sealed class SsrfGuardTests
     [InlineData("::127.0.0.1", "an IPv4-compatible form of loopback")]
     [InlineData("224.0.0.1", "multicast or reserved (224.0.0.0/3)")]
     [InlineData("255.255.255.255", "multicast or reserved (224.0.0.0/3)")]
+    [InlineData("192.0.0.170", "special-purpose (192.0.0.0/24)")]
+    [InlineData("198.19.4.4", "special-purpose (198.18.0.0/15, network benchmarking)")]
+    [InlineData("::ffff:0:127.0.0.1", "an IPv4-translated form of loopback")]
+    [InlineData("64:ff9b::a9fe:a9fe", "a NAT64 form of link-local (169.254.0.0/16, where cloud metadata services answer)")]
+    [InlineData("64:ff9b:1::1", "private (64:ff9b:1::/48, local-use NAT64)")]
+    [InlineData("2002:0a00:0001::1", "a 6to4 form of private (10.0.0.0/8)")]
+    [InlineData("2001:0:4136:e378:8000:63bf:80ff:fffe", "a Teredo form of loopback")]
     public void Private_loopback_link_local_and_unspecified_addresses_are_refused(string address, string why) =>
         Assert.Equal(why, SsrfGuard.Refuses(IPAddress.Parse(address)));
 
@@ -40,6 +47,9 @@ public sealed class SsrfGuardTests
     [InlineData("192.169.0.1")]
     [InlineData("2606:4700:4700::1111")]
     [InlineData("::ffff:8.8.8.8")]
+    [InlineData("64:ff9b::808:808")]
+    [InlineData("2002:0808:0808::1")]
+    [InlineData("198.20.0.1")]
     public void Public_addresses_pass(string address) => Assert.Null(SsrfGuard.Refuses(IPAddress.Parse(address)));
 
     [Theory]

@@ -101,6 +101,9 @@ public sealed class WatchTests : IAsyncLifetime
             "qwen2.5-7b-instruct ok null null null null",
         ], events.Select(e => $"{e.Source} {e.Text("status")} {Raw(e, "tokens_per_s")} {Raw(e, "memory_mb")} {Raw(e, "requests")} {Raw(e, "requests_deferred")}"));
         Assert.Contains("127.0.0.1", events[2].Text("error"), StringComparison.Ordinal);
+        // How long each server took to answer its status request: a number where it answered, null where it did not.
+        Assert.Equal([true, true, false, true, true], events.Select(e => e.Content.GetProperty("latency_ms") is { ValueKind: JsonValueKind.Number } l && l.GetDouble() >= 0));
+        Assert.Equal(JsonValueKind.Null, events[2].Content.GetProperty("latency_ms").ValueKind);
 
         await _server.ProjectedAsync(_server.Log().End);
         var fleet = JsonDocument.Parse(await _server.Http.GetStringAsync("/api/dashboards/fleet")).RootElement.GetProperty("sections");

@@ -96,6 +96,26 @@ public sealed class PingTests : IAsyncLifetime
         Assert.Single(_server.Events());
     }
 
+    [Fact]
+    public async Task A_body_that_escaping_would_swell_past_a_small_event_limit_is_cut_to_fit_not_refused()
+    {
+        using var data = new TempDirectory();
+        var options = TestServer.Options(data.Path);
+        await using var small = await TestServer.StartAsync(new ServerOptions
+        {
+            Urls = options.Urls, DataDirectory = options.DataDirectory, DashboardsDirectory = options.DashboardsDirectory, MaxEventBytes = 2048,
+        });
+        // 10 KB of control characters, accents and CJK: each written as \uXXXX in JSON, six times its size or more.
+        var output = string.Concat(Enumerable.Repeat("\u0001é漢\t<", 1_000));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/ping/db-vacuum/fail") { Content = new StringContent(output, Encoding.UTF8, "text/plain") };
+        using var response = await small.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var kept = small.Events().Single().Text("body");
+        Assert.StartsWith(kept, output, StringComparison.Ordinal);
+        Assert.True(kept.Length > 100, $"{kept.Length} characters kept");
+        Assert.False(char.IsHighSurrogate(kept[^1]));
+    }
+
     [Theory]
     [InlineData("/ping/backup/256", "exit code \"256\" is out of range: send the command's exit status, 0 to 255 (0 is a success)")]
     [InlineData("/ping/backup/-1", "\"-1\" is not start, fail, log or an exit code")]

@@ -84,6 +84,19 @@ public sealed class McpScopeTests : IAsyncLifetime
             Assert.Contains("- dashboard: \"mindminer\" is not a dashboard; the dashboards are costs", answer, StringComparison.Ordinal);
         }
         Assert.Equal(1, _server.App.Services.GetService(typeof(Pulseboard.Log.IEventLog)) is Pulseboard.Log.IEventLog log ? log.End : -1);
+
+        // Reading values follows GET /api/dashboards: this server has a read token, so a write token reads none.
+        (failed, answer) = await session.CallAsync("read_dashboard", """{"dashboard":"costs"}""");
+        Assert.True(failed, answer);
+        Assert.Contains("token \"accountant\" may not read dashboards' values", answer, StringComparison.Ordinal);
+
+        // An event only fleet's and command-center's "*" sections take, refused by their schemas: the message names no
+        // dashboard the token cannot see.
+        (failed, answer) = await session.CallAsync("append_event", """{"dashboard":"costs","section":"shipped","action":"heartbeat","content":{"bogus":1}}""");
+        Assert.True(failed, answer);
+        Assert.DoesNotContain("fleet", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("command-center", answer, StringComparison.Ordinal);
+        Assert.Contains("address it to a section of costs", answer, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -133,4 +133,49 @@ public sealed class AlertStripTests(BrowserFixture browser) : IAsyncLifetime
         await costs.Locator(".card").First.WaitForAsync();
         Assert.True(await costs.Locator("#alerts").IsHiddenAsync());
     }
+
+    [Fact]
+    public async Task An_older_answer_about_alerts_never_replaces_a_newer_one()
+    {
+        await PostAsync("""{"dashboard":"watch","section":"spend","action":"spent","content":{"usd":900}}""");
+        var context = await browser.Browser.NewContextAsync();
+        _contexts.Add(context);
+        var page = await context.NewPageAsync();
+        var first = new TaskCompletionSource<IRoute>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var later = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        var fulfilled = int.MaxValue; // the number of calls made when the late answer was given
+        await page.RouteAsync("**/api/alerts?dashboard=watch", async route =>
+        {
+            switch (Interlocked.Increment(ref calls))
+            {
+                case 1:
+                    first.SetResult(route); // held: answered late, after a newer one was drawn
+                    break;
+                case 2:
+                    await route.ContinueAsync();
+                    break;
+                case var n when n > Volatile.Read(ref fulfilled):
+                    later.TrySetResult(); // asked after the late answer: held, so the strip must still show the second answer
+                    break;
+                default:
+                    await route.ContinueAsync();
+                    break;
+            }
+        });
+        await page.GotoAsync(_server.Url + "/d/watch");
+        var held = await first.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var strip = page.Locator("#alerts");
+        await strip.Locator("li .text", new() { HasText = "above 500" }).WaitForAsync();
+        Volatile.Write(ref fulfilled, Volatile.Read(ref calls));
+        await held.FulfillAsync(new RouteFulfillOptions
+        {
+            Status = 200,
+            ContentType = "application/json",
+            Body = """[{"id":"stale","alert":"over-budget","dashboard":"watch","section":"spend","summary":"STALE answer","silenced":false,"since":"2026-01-01T00:00:00Z","labels":{}}]""",
+        });
+        await later.Task.WaitAsync(TimeSpan.FromSeconds(60)); // the page asked again since: the late answer was delivered before
+        Assert.Equal(0, await strip.Locator("li", new() { HasText = "STALE" }).CountAsync());
+        Assert.Equal(1, await strip.Locator("li .text", new() { HasText = "above 500" }).CountAsync());
+    }
 }

@@ -104,6 +104,26 @@ public sealed class AuthTests : IAsyncLifetime
         Assert.Equal("tokens.json[0]: needs a name and a token of at least 16 characters (e.g. openssl rand -hex 24)", error.Message);
     }
 
+    [Theory]
+    [InlineData("""[7]""", "tokens.json[0]: must be an object")]
+    [InlineData("""[{"name":"a","token":12345678901234567890}]""", "tokens.json[0].token: must be a string, not number")]
+    [InlineData("""[{"name":"a","token":"0123456789abcdef","dashboards":"costs"}]""", "tokens.json[0] (a).dashboards: must be a list of dashboard ids or globs")]
+    [InlineData("""[{"name":"a","token":"0123456789abcdef","dashboards":["costs",3]}]""", "tokens.json[0] (a).dashboards: must be a list")]
+    [InlineData("""[{"name":"a","token":"0123456789abcdef","read":"true"}]""", "tokens.json[0] (a).read: must be true or false (without quotes)")]
+    [InlineData("""[{"name":"a","token":"0123456789abcdef","dashbaords":["costs"]}]""", "tokens.json[0]: unknown field \"dashbaords\"; a token takes name, token, dashboards, read, ping")]
+    [InlineData("""[{"name":"a","token":"0123456789abcdef","ping":true,"read":true}]""", "tokens.json[0] (a): a ping token cannot also read")]
+    [InlineData("""[{"name":"a","token":"0123456789abcdef"}]""", "tokens.json[0] (a): allows nothing")]
+    [InlineData("""[{"name":"a","token":"0123456789abcdef","read":true},{"name":"b","token":"0123456789abcdef","read":true}]""", "tokens.json[1] (b): has the same token as an earlier entry")]
+    public void Every_mistake_in_a_token_file_is_named_with_what_to_fix(string json, string message)
+    {
+        using var other = new TempDirectory();
+        var error = Assert.Throws<InvalidOperationException>(() => PulseboardServer.Build(new ServerOptions
+        {
+            Urls = "http://127.0.0.1:0", DataDirectory = other.Path, TokensJson = json, TokensOrigin = "tokens.json",
+        }));
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Off_loopback_it_needs_tokens()
     {
