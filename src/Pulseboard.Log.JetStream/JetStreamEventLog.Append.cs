@@ -70,7 +70,7 @@ public sealed partial class JetStreamEventLog
         }
         catch (Exception ex) when (ex is NatsException or TimeoutException)
         {
-            throw new LogWriteException($"The stream {_options.Stream} at {_options.Urls} did not acknowledge an event: {ex.Message}. Events before it in the batch were stored; retry with the same ids.", ex, faulted: false);
+            throw new LogWriteException($"The stream {_options.Stream} at {_options.Shown} did not acknowledge an event: {ex.Message}. Events before it in the batch were stored; retry with the same ids.", ex, faulted: false);
         }
     }
 }

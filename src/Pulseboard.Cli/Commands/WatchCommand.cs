@@ -24,7 +24,7 @@ internal static class WatchCommand
         var token = new Option<string?>("--token") { Description = "Bearer token for a server that has tokens (or set PULSEBOARD_TOKEN)" };
         var spool = new Option<string?>("--spool") { Description = "Where heartbeats wait while the server is down; default <data>/spool/watch" };
         var once = new Option<bool>("--once") { Description = "Run one round, deliver (or spool) it, and exit" };
-        var command = new Command("watch", "Report local model servers (llama.cpp, Ollama, OpenAI-compatible) as heartbeats, without inference")
+        var command = new Command("watch", "Report local model servers (llama.cpp, Ollama, OpenAI-compatible) as heartbeats, without inference; they go to a server over HTTP (--url), so --log is the server's business, not watch's")
         {
             llama, ollama, openai, every, url, dashboard, section, token, spool, once,
         };
