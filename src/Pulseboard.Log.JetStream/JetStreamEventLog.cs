@@ -72,9 +72,23 @@ public sealed partial class JetStreamEventLog : IEventLog
 
     internal async ValueTask RefreshAsync(CancellationToken cancellationToken)
     {
-        await _stream.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _stream.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NatsException or TimeoutException)
+        {
+            throw Unreachable(ex);
+        }
         Observe(_stream.Info.State);
     }
+
+    /// <summary>
+    /// The stream did not answer (a leader election, a server down): an <see cref="IOException"/>, which a reader such
+    /// as the server's projector retries with a back-off instead of stopping.
+    /// </summary>
+    internal IOException Unreachable(Exception cause) =>
+        new($"The stream {_options.Stream} at {_options.Shown} did not answer: {_options.Scrub(cause.Message)}. Reading resumes once it does.", cause);
 
     private void Observe(StreamState state)
     {

@@ -41,6 +41,14 @@ public sealed partial class JetStreamEventLog
                     next++; // aged out while we read
                     continue;
                 }
+                catch (Exception ex) when (ex is NATS.Client.Core.NatsException or TimeoutException)
+                {
+                    if (count > 0)
+                    {
+                        break; // hand over what was read; the next read asks again
+                    }
+                    throw log.Unreachable(ex);
+                }
                 var message = got.Message;
                 into.Add(new LogRecord(next, StoredLine.ToLine(next, message.Time, message.Data.Span)));
                 next++;
