@@ -16,7 +16,7 @@ namespace Pulseboard.Tests.Server;
 /// then a Pulseboard node are SIGKILLed mid-load. Nothing acknowledged is lost or stored twice, the seqs stay gap-free,
 /// and both nodes' caches equal a clean rebuild of the stream.
 /// </summary>
-public sealed class JetStreamClusterTests : IDisposable
+public sealed class JetStreamClusterTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private const int Writers = 4;
     private const int BatchSize = 10;
@@ -73,6 +73,8 @@ public sealed class JetStreamClusterTests : IDisposable
 
             await stream.RefreshAsync();
             var state = stream.Info.State;
+            // What clients saw, for docs/SCALING.md (reported, never asserted: this machine's timings are noise).
+            output.WriteLine($"acknowledged {load.Acknowledged} events; stream seqs {state.FirstSeq}..{state.LastSeq}; {load.Retries} batches sent again after a non-202 or no answer; longest time without an acknowledgement {load.LongestPause.TotalSeconds:F1} s");
             Assert.Equal(1UL, state.FirstSeq);
             Assert.Equal(state.LastSeq - state.FirstSeq + 1, (ulong)state.Messages);
             var stored = await StoredIdsAsync(cluster.Urls, (long)state.LastSeq);
@@ -157,6 +159,13 @@ public sealed class JetStreamClusterTests : IDisposable
         private readonly CancellationTokenSource _stop = new();
         private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(15) };
         private int _count;
+        private int _retries;
+        private long _lastAck = System.Diagnostics.Stopwatch.GetTimestamp();
+        private long _longestPause;
+
+        public int Retries => Volatile.Read(ref _retries);
+
+        public TimeSpan LongestPause => TimeSpan.FromTicks(Interlocked.Read(ref _longestPause));
 
         public int Acknowledged => Volatile.Read(ref _count);
 
@@ -198,10 +207,22 @@ public sealed class JetStreamClusterTests : IDisposable
                             _acknowledged.Add(id);
                         }
                         Interlocked.Add(ref _count, ids.Length);
+                        Acked();
                         break;
                     }
+                    Interlocked.Increment(ref _retries);
                     await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None); // back off before the retry
                 }
+            }
+        }
+
+        private void Acked()
+        {
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            var pause = System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Exchange(ref _lastAck, now), now).Ticks;
+            long seen;
+            while (pause > (seen = Interlocked.Read(ref _longestPause)) && Interlocked.CompareExchange(ref _longestPause, pause, seen) != seen)
+            {
             }
         }
 

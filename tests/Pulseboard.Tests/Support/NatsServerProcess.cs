@@ -16,6 +16,26 @@ public sealed class NatsServerProcess : IAsyncLifetime
     private readonly TempDirectory _folder = new();
     private readonly ConcurrentQueue<string> _log = new();
     private Process? _process;
+    private string? _config;
+
+    /// <summary>
+    /// One with a configuration file (<paramref name="config"/>: e.g. an <c>authorization { users = […] }</c> block),
+    /// started; the caller disposes it.
+    /// </summary>
+    public static async Task<NatsServerProcess> StartAsync(string config)
+    {
+        var server = new NatsServerProcess { _config = config };
+        try
+        {
+            await server.InitializeAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
 
     /// <summary>nats://127.0.0.1:port.</summary>
     public string Url { get; private set; } = "";
@@ -33,6 +53,13 @@ public sealed class NatsServerProcess : IAsyncLifetime
         foreach (var arg in new[] { "-js", "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-sd", _folder.Path })
         {
             start.ArgumentList.Add(arg);
+        }
+        if (_config is not null)
+        {
+            var file = System.IO.Path.Combine(_folder.Path, "nats.conf");
+            await File.WriteAllTextAsync(file, _config);
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(file);
         }
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _process = Process.Start(start)!;
