@@ -38,7 +38,7 @@ internal static class PulseboardCommand
             NotifyTestCommand.Create(),
             SchemaCommand.Create(dashboards),
             McpCommand.Create(data, dashboards, log),
-            WatchCommand.Create(data),
+            WatchCommand.Create(data, log),
         };
         foreach (var option in log.All)
         {

@@ -27,20 +27,23 @@ public sealed partial class JetStreamEventLog
             await connection.ConnectAsync().ConfigureAwait(false);
             var servers = ClusterSize(connection.ServerInfo);
             var js = new NatsJSContext(connection);
-            replicas = options.Replicas ?? await ExistingReplicasAsync(js, options.Stream, cancellationToken).ConfigureAwait(false) ?? (servers >= 3 ? 3 : 1);
-            if (replicas > 1 && connection.ServerInfo?.Cluster is null)
+            var stream = await WhileElectingAsync(async () =>
             {
-                throw new LogWriteException($"The stream {options.Stream} needs {replicas} replicas, but the server at {options.Shown} is not in a cluster: give --replicas 1, or start a cluster of at least {replicas} servers (docs/SCALING.md).", null, faulted: false);
-            }
-            var stream = await js.CreateOrUpdateStreamAsync(new StreamConfig(options.Stream, [SubjectPrefix + ">"])
-            {
-                Storage = StreamConfigStorage.File,
-                NumReplicas = replicas,
-                MaxAge = options.MaxAge,
-                DuplicateWindow = options.DuplicateWindow,
-                DenyDelete = true,
-                DenyPurge = true,
-                AllowDirect = true,
+                replicas = options.Replicas ?? await ExistingReplicasAsync(js, options.Stream, cancellationToken).ConfigureAwait(false) ?? (servers >= 3 ? 3 : 1);
+                if (replicas > 1 && connection.ServerInfo?.Cluster is null)
+                {
+                    throw new LogWriteException($"The stream {options.Stream} needs {replicas} replicas, but the server at {options.Shown} is not in a cluster: give --replicas 1, or start a cluster of at least {replicas} servers (docs/SCALING.md).", null, faulted: false);
+                }
+                return await js.CreateOrUpdateStreamAsync(new StreamConfig(options.Stream, [SubjectPrefix + ">"])
+                {
+                    Storage = StreamConfigStorage.File,
+                    NumReplicas = replicas,
+                    MaxAge = options.MaxAge,
+                    DuplicateWindow = options.DuplicateWindow,
+                    DenyDelete = true,
+                    DenyPurge = true,
+                    AllowDirect = true,
+                }, cancellationToken).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
             return new JetStreamEventLog(connection, js, stream, options);
         }
@@ -48,6 +51,11 @@ public sealed partial class JetStreamEventLog
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw new LogWriteException($"The stream {options.Stream} needs {replicas} replicas, but the cluster at {options.Shown} has fewer JetStream servers up ({options.Scrub(ex.Message)}): give --replicas 1, or start more servers.", ex, faulted: false);
+        }
+        catch (NatsJSApiException ex) when (ex.Error.ErrCode == 10065)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new LogWriteException($"The stream {options.Stream} cannot be created at {options.Shown}: another stream of this NATS account already takes the subjects {SubjectPrefix}>. Give that stream's name (--stream), or log in as a user of another NATS account for a second Pulseboard.", ex, faulted: false);
         }
         catch (Exception ex) when (ex is NatsException or TimeoutException)
         {
@@ -60,6 +68,33 @@ public sealed partial class JetStreamEventLog
             throw;
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="step"/> again while the cluster has no leader to answer (a new cluster electing one, an R3
+    /// stream being placed: no API response, or 503), for up to <see cref="ElectionBound"/>.
+    /// </summary>
+    private static async Task<T> WhileElectingAsync<T>(Func<Task<T>> step, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                return await step().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NatsJSApiNoResponseException || ex is NatsJSApiException { Error.Code: 503 })
+            {
+                if (System.Diagnostics.Stopwatch.GetElapsedTime(started) > ElectionBound)
+                {
+                    throw;
+                }
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How long opening waits for a cluster that is electing a leader: 30 seconds.</summary>
+    private static readonly TimeSpan ElectionBound = TimeSpan.FromSeconds(30);
 
     /// <summary>How many servers the cluster has, as the server we reached tells clients (INFO's <c>connect_urls</c>).</summary>
     private static int ClusterSize(INatsServerInfo? info) =>

@@ -39,6 +39,10 @@ public sealed class JetStreamOptionsTests(NatsServerProcess nats) : IClassFixtur
         var tail = await RunAsync(null, new Dictionary<string, string> { ["PULSEBOARD_STREAM"] = "PULSEBOARD" }, "tail", "--log", nats.Url, "--stream", "OTHER");
         Assert.True(tail.Code == 0, tail.Stderr);
         Assert.Contains("\"id\":\"o1\"", tail.Stdout, StringComparison.Ordinal);
+
+        var second = await RunAsync(Emit, null, "emit", "--log", nats.Url);
+        Assert.Equal(1, second.Code);
+        Assert.Contains("The stream PULSEBOARD cannot be created at " + nats.Url + ": another stream of this NATS account already takes the subjects pulseboard.events.>", second.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
