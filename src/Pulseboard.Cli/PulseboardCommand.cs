@@ -20,37 +20,37 @@ internal static class PulseboardCommand
             DefaultValueFactory = _ => "./dashboards",
             Recursive = true,
         };
-        var log = new Option<string?>("--log")
-        {
-            Description = "The event log on NATS JetStream, nats://host:port[,nats://…] (serve, emit, tail, project, rebuild); default: the file log under --data",
-            Recursive = true,
-        };
+        var log = new JetStreamLog();
         var root = new RootCommand("Pulseboard: agents write events, dashboards render them.")
         {
             data,
             dashboards,
-            log,
             ServeCommand.Create(data, dashboards, log),
             EmitCommand.Create(data, log),
             TailCommand.Create(data, dashboards, log),
             ProjectCommand.CreateProject(data, dashboards, log),
             ProjectCommand.CreateRebuild(data, dashboards, log),
-            ExportCommand.Create(data, dashboards),
+            ExportCommand.Create(data, dashboards, log),
             GrafanaCommand.Create(dashboards),
             PrometheusRulesCommand.Create(dashboards),
             SilenceCommand.Create(data),
             CheckCommand.Create(dashboards),
             NotifyTestCommand.Create(),
             SchemaCommand.Create(dashboards),
-            McpCommand.Create(data, dashboards),
-            WatchCommand.Create(data),
+            McpCommand.Create(data, dashboards, log),
+            WatchCommand.Create(data, log),
         };
-        var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
+        foreach (var option in log.All)
         {
-            foreach (var error in parsed.Errors)
+            root.Options.Add(option);
+        }
+        var parsed = root.Parse(args);
+        var problems = parsed.Errors.Select(error => error.Message).Concat(JetStreamLog.Problems()).ToList();
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems)
             {
-                await Console.Error.WriteLineAsync($"pulseboard: {error.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"pulseboard: {problem}").ConfigureAwait(false);
             }
             await Console.Error.WriteLineAsync("Run 'pulseboard --help' for the commands and their options.").ConfigureAwait(false);
             return ExitCodes.BadInput;

@@ -73,7 +73,7 @@ public sealed partial class JetStreamEventLog
         var retryAfter = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(_options.UnavailableAfter.TotalSeconds / 2)));
         var which = stored.Count == 0 ? "none was acknowledged" : $"the events at indexes {string.Join(", ", stored)} were stored";
         throw new LogWriteException(
-            $"The stream {_options.Stream} at {_options.Urls} did not acknowledge within {_options.UnavailableAfter.TotalSeconds:0.#} s ({failure.Message}); {which}. Retry with the same ids in {retryAfter.TotalSeconds:0} s.",
+            $"The stream {_options.Stream} at {_options.Shown} did not acknowledge within {_options.UnavailableAfter.TotalSeconds:0.#} s ({_options.Scrub(failure.Message)}); {which}. Retry with the same ids in {retryAfter.TotalSeconds:0} s.",
             failure, retryAfter, stored);
     }
 

@@ -40,37 +40,6 @@ public sealed partial class JetStreamEventLog : IEventLog
         _listening = ListenAsync();
     }
 
-    /// <summary>Connects, creates the stream when it is missing (or updates its limits), and opens the log.</summary>
-    /// <exception cref="ArgumentException">An option is invalid; the message says how to fix it.</exception>
-    /// <exception cref="LogWriteException">No server answered, or the stream could not be created; the message names the URLs tried.</exception>
-    public static async Task<JetStreamEventLog> OpenAsync(JetStreamEventLogOptions options, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        var connection = new NatsConnection(NatsOpts.Default with { Url = options.Urls, Name = "pulseboard" });
-        try
-        {
-            await connection.ConnectAsync().ConfigureAwait(false);
-            var js = new NatsJSContext(connection);
-            var stream = await js.CreateOrUpdateStreamAsync(new StreamConfig(options.Stream, [SubjectPrefix + ">"])
-            {
-                Storage = StreamConfigStorage.File,
-                NumReplicas = options.Replicas,
-                MaxAge = options.MaxAge,
-                DuplicateWindow = options.DuplicateWindow,
-                DenyDelete = true,
-                DenyPurge = true,
-                AllowDirect = true,
-            }, cancellationToken).ConfigureAwait(false);
-            return new JetStreamEventLog(connection, js, stream, options);
-        }
-        catch (Exception ex) when (ex is NatsException or TimeoutException)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw new LogWriteException($"Could not open the JetStream log at {options.Urls}: {ex.Message}. Check that nats-server runs there with JetStream enabled (-js).", ex, faulted: false);
-        }
-    }
-
     /// <inheritdoc/>
     public long Start => Volatile.Read(ref _start);
 
@@ -89,9 +58,23 @@ public sealed partial class JetStreamEventLog : IEventLog
 
     internal async ValueTask RefreshAsync(CancellationToken cancellationToken)
     {
-        await _stream.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _stream.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NatsException or TimeoutException)
+        {
+            throw Unreachable(ex);
+        }
         Observe(_stream.Info.State);
     }
+
+    /// <summary>
+    /// The stream did not answer (a leader election, a server down): an <see cref="IOException"/>, which a reader such
+    /// as the server's projector retries with a back-off instead of stopping.
+    /// </summary>
+    internal IOException Unreachable(Exception cause) =>
+        new($"The stream {_options.Stream} at {_options.Shown} did not answer: {_options.Scrub(cause.Message)}. Reading resumes once it does.", cause);
 
     private void Observe(StreamState state)
     {

@@ -6,14 +6,23 @@ public sealed class JetStreamEventLogOptions
 {
     private static readonly System.Buffers.SearchValues<char> s_notInName = System.Buffers.SearchValues.Create(". *>\t\r\n");
 
-    /// <summary>The NATS servers, <c>nats://host:port</c>, comma-separated for a cluster. Required.</summary>
+    /// <summary>
+    /// The NATS servers, <c>nats://host:port</c>, comma-separated for a cluster; <c>nats://user:password@host:port</c>
+    /// logs in (messages never show the password). Required.
+    /// </summary>
     public string Urls { get; init; } = "";
 
     /// <summary>The stream's name. Default <c>PULSEBOARD</c>.</summary>
     public string Stream { get; init; } = "PULSEBOARD";
 
-    /// <summary>Copies of each event the cluster keeps; an append is acknowledged by a quorum of them. Default 1.</summary>
-    public int Replicas { get; init; } = 1;
+    /// <summary>
+    /// Copies of each event the cluster keeps; an append is acknowledged by a quorum of them. Default null: an existing
+    /// stream keeps its count; a new one gets 3 when the server reports a cluster of three or more servers, else 1.
+    /// </summary>
+    public int? Replicas { get; init; }
+
+    /// <summary>A NATS <c>.creds</c> file (a user JWT and its nkey seed) to log in with. Default null: none.</summary>
+    public string? CredsFile { get; init; }
 
     /// <summary>How long the stream keeps an event (retention, per event). Default 7 days, like the file log.</summary>
     public TimeSpan MaxAge { get; init; } = TimeSpan.FromDays(7);
@@ -34,6 +43,52 @@ public sealed class JetStreamEventLogOptions
 
     internal string[] Servers => Urls.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary><see cref="Urls"/> as messages show them: a password in a URL becomes <c>***</c>.</summary>
+    internal string Shown => string.Join(',', Servers.Select(Redact));
+
+    /// <summary>Hides the password (or token) of <c>nats://user:password@host</c>; anything else is shown as given.</summary>
+    internal static string Redact(string url)
+    {
+        var at = url.IndexOf('@', StringComparison.Ordinal);
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        if (at < 0 || scheme < 0 || at < scheme)
+        {
+            return url;
+        }
+        var userInfo = url[(scheme + 3)..at];
+        var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+        var shown = colon < 0 ? "***" : userInfo[..colon] + ":***";
+        return string.Concat(url.AsSpan(0, scheme + 3), shown, url.AsSpan(at));
+    }
+
+    /// <summary>The passwords (and tokens) in <see cref="Urls"/>, to take out of a message that came from elsewhere.</summary>
+    internal IEnumerable<string> Secrets()
+    {
+        foreach (var url in Servers)
+        {
+            if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0)
+            {
+                var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+                var secret = colon < 0 ? uri.UserInfo : uri.UserInfo[(colon + 1)..];
+                if (secret.Length > 0)
+                {
+                    yield return secret;
+                    yield return Uri.UnescapeDataString(secret);
+                }
+            }
+        }
+    }
+
+    /// <summary><paramref name="message"/> without any password of <see cref="Urls"/> in it.</summary>
+    internal string Scrub(string message)
+    {
+        foreach (var secret in Secrets())
+        {
+            message = message.Replace(secret, "***", StringComparison.Ordinal);
+        }
+        return message;
+    }
+
     internal void Validate()
     {
         var servers = Servers;
@@ -45,7 +100,7 @@ public sealed class JetStreamEventLogOptions
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "nats" || string.IsNullOrEmpty(uri.Host))
             {
-                throw new ArgumentException($"Urls: \"{url}\" is not nats://host:port.", nameof(Urls));
+                throw new ArgumentException($"Urls: \"{Redact(url)}\" is not nats://host:port.", nameof(Urls));
             }
         }
         if (Stream.Length == 0 || Stream.AsSpan().IndexOfAny(s_notInName) >= 0)
@@ -55,6 +110,10 @@ public sealed class JetStreamEventLogOptions
         if (Replicas is < 1 or > 5)
         {
             throw new ArgumentOutOfRangeException(nameof(Replicas), Replicas, "Replicas must be 1 to 5 (JetStream's limit); use 3 on a cluster of three or more servers.");
+        }
+        if (CredsFile is { } creds && !File.Exists(creds))
+        {
+            throw new ArgumentException($"CredsFile: {creds}: no such file; give the .creds file of a NATS user (nsc generate creds).", nameof(CredsFile));
         }
         if (MaxAge <= TimeSpan.Zero)
         {

@@ -35,7 +35,7 @@ public sealed partial class JetStreamEventLog
                 if (into.Count == start)
                 {
                     // An IOException, as a file log's failed read is: the server's projector retries it after a pause.
-                    throw new IOException($"The stream {log._options.Stream} at {log._options.Urls} did not answer a read from seq {next}: {ex.Message}", ex);
+                    throw log.Unreachable(ex);
                 }
                 // The stream stopped answering partway: hand over what was read; the next read goes on from there.
             }

@@ -187,7 +187,22 @@ public sealed class Projector : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             _records.Clear();
             var expected = _cursor.Next;
-            if (_cursor.Read(_records, (int)Math.Min(ReadBatch, end - _cursor.Next + 1)) == 0)
+            int got;
+            try
+            {
+                got = _cursor.Read(_records, (int)Math.Min(ReadBatch, end - _cursor.Next + 1));
+            }
+            catch (IOException)
+            {
+                // What was read before is applied in memory: the next cycle goes on from there, not from the
+                // caches' old positions, or it would apply those events twice (the caches are still dirty).
+                foreach (var cache in _caches)
+                {
+                    cache.Next = Math.Max(cache.Next, _cursor.Next);
+                }
+                throw;
+            }
+            if (got == 0)
             {
                 if (_cursor.Next > expected)
                 {

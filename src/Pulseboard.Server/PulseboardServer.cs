@@ -133,12 +133,17 @@ public static class PulseboardServer
 
         // Created by the container, so the container disposes it (drains, fsyncs, releases the lock) after Kestrel
         // and the projector stopped; resolve it right after building, so a second writer fails before anything listens.
-        if (options.Log is { } urls)
+        if ((options.JetStream ?? (options.Log is { } urls ? new Log.JetStream.JetStreamEventLogOptions { Urls = urls } : null)) is { } jetStream)
         {
             // Opened at build, like the file log: a stream that cannot be reached fails before anything listens.
             services.AddSingleton<IEventLog>(_ => Log.JetStream.JetStreamEventLog.OpenAsync(new Log.JetStream.JetStreamEventLogOptions
             {
-                Urls = urls,
+                Urls = jetStream.Urls,
+                Stream = jetStream.Stream,
+                Replicas = jetStream.Replicas,
+                CredsFile = jetStream.CredsFile,
+                MaxAge = jetStream.MaxAge,
+                DuplicateWindow = jetStream.DuplicateWindow,
                 MaxEventBytes = options.MaxEventBytes,
             }).GetAwaiter().GetResult());
             return services;

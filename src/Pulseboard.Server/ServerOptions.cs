@@ -13,7 +13,8 @@ public sealed class ServerOptions
 
     /// <summary>
     /// The event log on NATS JetStream, <c>nats://host:port</c>, comma-separated for a cluster; default null: the file
-    /// log under <see cref="DataDirectory"/> (which keeps the caches either way).
+    /// log under <see cref="DataDirectory"/> (which keeps the caches either way). Shorthand for <see cref="JetStream"/>
+    /// with every other option at its default.
     /// </summary>
     public string? Log { get; init; }
 
@@ -23,6 +24,12 @@ public sealed class ServerOptions
     /// 10 s; at least 1 s.
     /// </summary>
     public TimeSpan AlertLeaseTtl { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The event log on NATS JetStream with its stream, replicas and login; default null: <see cref="Log"/>, else the
+    /// file log. Its <c>MaxEventBytes</c> is replaced by <see cref="MaxEventBytes"/>.
+    /// </summary>
+    public Pulseboard.Log.JetStream.JetStreamEventLogOptions? JetStream { get; init; }
 
     /// <summary>The dashboard definitions. Default <c>./dashboards</c>.</summary>
     public string DashboardsDirectory { get; init; } = "./dashboards";

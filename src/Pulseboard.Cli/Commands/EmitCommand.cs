@@ -11,7 +11,7 @@ namespace Pulseboard.Cli.Commands;
 /// </summary>
 internal static class EmitCommand
 {
-    public static Command Create(Option<string> data, Option<string?> log)
+    public static Command Create(Option<string> data, JetStreamLog log)
     {
         var dashboard = new Option<string?>("--dashboard") { Description = "The dashboard (a slug)" };
         var section = new Option<string?>("--section") { Description = "The section (a slug)" };
@@ -55,9 +55,9 @@ internal static class EmitCommand
                 await Console.Error.WriteLineAsync("Nothing was written.").ConfigureAwait(false);
                 return ExitCodes.BadInput;
             }
-            if (parsed.GetValue(log) is { } urls)
+            if (log.Read(parsed) is { } jetStreamOptions)
             {
-                var jetStream = await JetStreamLog.OpenAsync("emit", urls, cancellationToken).ConfigureAwait(false);
+                var jetStream = await JetStreamLog.OpenAsync("emit", jetStreamOptions, cancellationToken).ConfigureAwait(false);
                 if (jetStream is null)
                 {
                     return ExitCodes.Failed;

@@ -10,7 +10,7 @@ namespace Pulseboard.Cli.Commands;
 /// </summary>
 internal static class ExportCommand
 {
-    public static Command Create(Option<string> data, Option<string> dashboards)
+    public static Command Create(Option<string> data, Option<string> dashboards, JetStreamLog log)
     {
         var output = new Argument<string>("out") { Description = "The folder to write the site to" };
         var headers = new Option<bool>("--headers") { Description = "Also write _headers (cache and security headers for Cloudflare-style hosts)" };
@@ -21,7 +21,7 @@ internal static class ExportCommand
             if (Pulseboard.Client.HttpTransportOptions.FindServer(dataDirectory) is null)
             {
                 // No server keeps the caches fresh: bring them up to the log's end first.
-                var code = await ProjectCommand.RunAsync(dataDirectory, parsed.GetValue(dashboards)!, [], "export", cancellationToken).ConfigureAwait(false);
+                var code = await ProjectCommand.RunAsync(dataDirectory, parsed.GetValue(dashboards)!, [], "export", cancellationToken, log.Read(parsed)).ConfigureAwait(false);
                 if (code == ExitCodes.Failed)
                 {
                     return code;

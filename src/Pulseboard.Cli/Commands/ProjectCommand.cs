@@ -10,7 +10,7 @@ namespace Pulseboard.Cli.Commands;
 /// </summary>
 internal static class ProjectCommand
 {
-    public static Command CreateProject(Option<string> data, Option<string> dashboards, Option<string?> log)
+    public static Command CreateProject(Option<string> data, Option<string> dashboards, JetStreamLog log)
     {
         var once = new Option<bool>("--once") { Description = "Bring the caches up to the log's end and exit (for cron; a running server does this continuously)" };
         var output = new Option<string?>("--out") { Description = "Also refresh the caches of a static site made by pulseboard export" };
@@ -22,7 +22,7 @@ internal static class ProjectCommand
                 await Console.Error.WriteLineAsync("pulseboard project: give --once (one cycle, for cron).").ConfigureAwait(false);
                 return ExitCodes.BadInput;
             }
-            var code = await RunAsync(parsed.GetValue(data)!, parsed.GetValue(dashboards)!, [], "project", cancellationToken, parsed.GetValue(log)).ConfigureAwait(false);
+            var code = await RunAsync(parsed.GetValue(data)!, parsed.GetValue(dashboards)!, [], "project", cancellationToken, log.Read(parsed)).ConfigureAwait(false);
             if (code != ExitCodes.Failed && parsed.GetValue(output) is { } site)
             {
                 var ids = Pulseboard.Server.Export.StaticSite.RefreshCaches(parsed.GetValue(data)!, site, DateTimeOffset.UtcNow);
@@ -33,22 +33,22 @@ internal static class ProjectCommand
         return command;
     }
 
-    public static Command CreateRebuild(Option<string> data, Option<string> dashboards, Option<string?> log)
+    public static Command CreateRebuild(Option<string> data, Option<string> dashboards, JetStreamLog log)
     {
         var ids = new Argument<string[]>("id") { Description = "The dashboards to rebuild; all when none", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("rebuild", "Rebuild caches from the log (all, or the dashboards named); the log only holds what retention kept") { ids };
         command.SetAction((parsed, cancellationToken) =>
-            RunAsync(parsed.GetValue(data)!, parsed.GetValue(dashboards)!, parsed.GetValue(ids) ?? [], "rebuild", cancellationToken, parsed.GetValue(log)));
+            RunAsync(parsed.GetValue(data)!, parsed.GetValue(dashboards)!, parsed.GetValue(ids) ?? [], "rebuild", cancellationToken, log.Read(parsed)));
         return command;
     }
 
-    /// <summary>One projection run over the file log under <paramref name="data"/>, or the JetStream log at <paramref name="logUrls"/>.</summary>
-    internal static async Task<int> RunAsync(string data, string dashboards, string[] rebuild, string name, CancellationToken cancellationToken, string? logUrls = null)
+    /// <summary>One projection run over the file log under <paramref name="data"/>, or the JetStream log of <paramref name="jetStreamOptions"/>.</summary>
+    internal static async Task<int> RunAsync(string data, string dashboards, string[] rebuild, string name, CancellationToken cancellationToken, Pulseboard.Log.JetStream.JetStreamEventLogOptions? jetStreamOptions = null)
     {
         IEventLogReader log;
-        if (logUrls is not null)
+        if (jetStreamOptions is not null)
         {
-            if (await JetStreamLog.OpenAsync(name, logUrls, cancellationToken).ConfigureAwait(false) is not { } jetStream)
+            if (await JetStreamLog.OpenAsync(name, jetStreamOptions, cancellationToken).ConfigureAwait(false) is not { } jetStream)
             {
                 return ExitCodes.Failed;
             }

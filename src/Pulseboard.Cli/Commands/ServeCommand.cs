@@ -9,7 +9,7 @@ namespace Pulseboard.Cli.Commands;
 /// <summary><c>pulseboard serve</c>: ingest over HTTP, the continuous projector, and the caches with ETags.</summary>
 internal static class ServeCommand
 {
-    public static Command Create(Option<string> data, Option<string> dashboards, Option<string?> log)
+    public static Command Create(Option<string> data, Option<string> dashboards, JetStreamLog log)
     {
         var urls = new Option<string>("--urls") { Description = "Where to listen (loopback only for now)", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var durability = new Option<string>("--durability") { Description = "none (default: acknowledged once in the page cache) or fsync (on disk)", DefaultValueFactory = _ => "none" };
@@ -59,7 +59,7 @@ internal static class ServeCommand
                 TokensOrigin = origin,
                 Urls = parsed.GetValue(urls)!,
                 DataDirectory = parsed.GetValue(data)!,
-                Log = parsed.GetValue(log),
+                JetStream = log.Read(parsed),
                 DashboardsDirectory = parsed.GetValue(dashboards)!,
                 Durability = parsed.GetValue(durability) == "fsync" ? Durability.Fsync : Durability.None,
             };

@@ -11,7 +11,7 @@ namespace Pulseboard.Cli.Commands;
 /// </summary>
 internal static class TailCommand
 {
-    public static Command Create(Option<string> data, Option<string> dashboards, Option<string?> log)
+    public static Command Create(Option<string> data, Option<string> dashboards, JetStreamLog log)
     {
         var count = new Option<int>("-n", "--lines") { Description = "How many of the last events to print", DefaultValueFactory = _ => 10 };
         var follow = new Option<bool>("-f", "--follow") { Description = "Keep printing new events until Ctrl+C" };
@@ -45,9 +45,9 @@ internal static class TailCommand
                 }
             }
             IEventLogReader reader;
-            if (parsed.GetValue(log) is { } urls)
+            if (log.Read(parsed) is { } jetStreamOptions)
             {
-                if (await JetStreamLog.OpenAsync("tail", urls, cancellationToken).ConfigureAwait(false) is not { } jetStream)
+                if (await JetStreamLog.OpenAsync("tail", jetStreamOptions, cancellationToken).ConfigureAwait(false) is not { } jetStream)
                 {
                     return ExitCodes.Failed;
                 }

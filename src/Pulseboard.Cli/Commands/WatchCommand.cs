@@ -12,7 +12,7 @@ namespace Pulseboard.Cli.Commands;
 /// </summary>
 internal static class WatchCommand
 {
-    public static Command Create(Option<string> data)
+    public static Command Create(Option<string> data, JetStreamLog log)
     {
         var llama = new Option<string[]>("--llama") { Description = "A llama.cpp server (llama-server) to watch, e.g. http://127.0.0.1:8080; repeat for several", AllowMultipleArgumentsPerToken = true };
         var ollama = new Option<string[]>("--ollama") { Description = "An Ollama server to watch, e.g. http://127.0.0.1:11434; repeat for several", AllowMultipleArgumentsPerToken = true };
@@ -24,7 +24,7 @@ internal static class WatchCommand
         var token = new Option<string?>("--token") { Description = "Bearer token for a server that has tokens (or set PULSEBOARD_TOKEN)" };
         var spool = new Option<string?>("--spool") { Description = "Where heartbeats wait while the server is down; default <data>/spool/watch" };
         var once = new Option<bool>("--once") { Description = "Run one round, deliver (or spool) it, and exit" };
-        var command = new Command("watch", "Report local model servers (llama.cpp, Ollama, OpenAI-compatible) as heartbeats, without inference")
+        var command = new Command("watch", "Report local model servers (llama.cpp, Ollama, OpenAI-compatible) as heartbeats, without inference; they go to a server over HTTP (--url), so --log is the server's business, not watch's")
         {
             llama, ollama, openai, every, url, dashboard, section, token, spool, once,
         };
@@ -49,6 +49,10 @@ internal static class WatchCommand
             Add("llama.cpp", "--llama", parsed.GetValue(llama));
             Add("ollama", "--ollama", parsed.GetValue(ollama));
             Add("openai", "--openai", parsed.GetValue(openai));
+            if (parsed.GetValue(log.Log) is not null)
+            {
+                errors.Add("--log: watch sends heartbeats to a server over HTTP (--url), not to the log; give --log to that server's serve");
+            }
             if (targets.Count == 0 && errors.Count == 0)
             {
                 errors.Add("nothing to watch: give --llama URL, --ollama URL or --openai URL (each may repeat)");

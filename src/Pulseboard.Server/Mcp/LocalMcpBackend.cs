@@ -26,6 +26,9 @@ internal sealed class LocalMcpBackend(string dataDirectory, string dashboardsDir
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>The log on NATS JetStream (<c>--log nats://…</c>), opened for each append or read; null: the file log.</summary>
+    public Log.JetStream.JetStreamEventLogOptions? JetStream { get; init; }
+
     public McpScope Scope => McpScope.Everything; // whoever runs the command owns the folder
 
     public DefinitionSet Definitions() => DefinitionLoader.LoadDirectory(dashboardsDirectory);
@@ -70,15 +73,17 @@ internal sealed class LocalMcpBackend(string dataDirectory, string dashboardsDir
         await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var log = FileEventLog.Open(new FileEventLogOptions { DataDirectory = dataDirectory, MaxEventBytes = MaxEventBytes, Logger = logger });
+            IEventLog log = JetStream is { } jetStream
+                ? await Log.JetStream.JetStreamEventLog.OpenAsync(jetStream, cancellationToken).ConfigureAwait(false)
+                : FileEventLog.Open(new FileEventLogOptions { DataDirectory = dataDirectory, MaxEventBytes = MaxEventBytes, Logger = logger });
             await using (log.ConfigureAwait(false))
             {
                 return ((await log.AppendAsync([e], cancellationToken).ConfigureAwait(false))[0], null);
             }
         }
-        catch (Exception ex) when (ex is LogLockedException or LogCorruptException or LogWriteException or UnauthorizedAccessException or IOException)
+        catch (Exception ex) when (ex is LogLockedException or LogCorruptException or LogWriteException or ArgumentException or UnauthorizedAccessException or IOException)
         {
-            return (default, $"the event log in {Path.GetFullPath(dataDirectory)} cannot take the event: {ex.Message}");
+            return (default, $"the event log {(JetStream is null ? $"in {Path.GetFullPath(dataDirectory)}" : "on JetStream")} cannot take the event: {ex.Message}");
         }
         finally
         {
@@ -94,7 +99,9 @@ internal sealed class LocalMcpBackend(string dataDirectory, string dashboardsDir
         await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var log = new FileEventLogReader(dataDirectory);
+            IEventLogReader log = JetStream is { } jetStream
+                ? await Log.JetStream.JetStreamEventLog.OpenAsync(jetStream, cancellationToken).ConfigureAwait(false)
+                : new FileEventLogReader(dataDirectory);
             await using (log.ConfigureAwait(false))
             {
                 using var projector = Projector.Open(new ProjectorOptions { DataDirectory = dataDirectory, DashboardsDirectory = dashboardsDirectory, Logger = logger }, log);
@@ -110,6 +117,10 @@ internal sealed class LocalMcpBackend(string dataDirectory, string dashboardsDir
         catch (LogLockedException)
         {
             // another projector is at work: its caches are read as they are
+        }
+        catch (Exception ex) when (ex is LogWriteException or ArgumentException)
+        {
+            // the stream cannot be reached (an append says why): the caches are read as they are
         }
         finally
         {

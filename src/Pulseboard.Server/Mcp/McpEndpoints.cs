@@ -55,9 +55,10 @@ internal static class McpEndpoints
 
     /// <summary>
     /// Runs the tools over stdio on a data folder until the client closes standard input (<c>pulseboard mcp</c>).
-    /// Standard output carries the protocol and nothing else: every log line goes to standard error.
+    /// Standard output carries the protocol and nothing else: every log line goes to standard error. With
+    /// <paramref name="jetStream"/>, the log is that stream instead of the file log under the data folder.
     /// </summary>
-    public static async Task RunStdioAsync(string dataDirectory, string dashboardsDirectory, string? token, CancellationToken cancellationToken)
+    public static async Task RunStdioAsync(string dataDirectory, string dashboardsDirectory, string? token, CancellationToken cancellationToken, Log.JetStream.JetStreamEventLogOptions? jetStream = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(settings: null);
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
@@ -65,7 +66,7 @@ internal static class McpEndpoints
         builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.AddSingleton<IMcpBackend>(provider =>
-            new LocalMcpBackend(dataDirectory, dashboardsDirectory, token, provider.GetRequiredService<ILoggerFactory>().CreateLogger("pulseboard mcp")));
+            new LocalMcpBackend(dataDirectory, dashboardsDirectory, token, provider.GetRequiredService<ILoggerFactory>().CreateLogger("pulseboard mcp")) { JetStream = jetStream });
         builder.Services.AddMcpServer(Describe)
             .WithStdioServerTransport()
             .WithPulseboardTools();

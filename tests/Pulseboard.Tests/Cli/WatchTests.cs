@@ -156,6 +156,7 @@ public sealed class WatchTests : IAsyncLifetime
     [InlineData(new[] { "--once" }, "nothing to watch: give --llama URL, --ollama URL or --openai URL")]
     [InlineData(new[] { "--llama", "localhost:8080", "--once" }, "--llama \"localhost:8080\": not an http(s) URL")]
     [InlineData(new[] { "--llama", "http://127.0.0.1:1", "--every", "soon" }, "--every \"soon\": give a duration of at least 1s")]
+    [InlineData(new[] { "--llama", "http://127.0.0.1:1", "--once", "--log", "nats://127.0.0.1:4222" }, "--log: watch sends heartbeats to a server over HTTP (--url), not to the log")]
     public async Task Bad_arguments_exit_2_and_say_what_to_fix(string[] args, string message)
     {
         var run = await WatchAsync(args);

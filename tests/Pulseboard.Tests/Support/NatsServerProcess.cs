@@ -17,6 +17,26 @@ public sealed class NatsServerProcess : IAsyncLifetime
     private readonly ConcurrentQueue<string> _log = new();
     private Process? _process;
     private int _port;
+    private string? _config;
+
+    /// <summary>
+    /// One with a configuration file (<paramref name="config"/>: e.g. an <c>authorization { users = […] }</c> block),
+    /// started; the caller disposes it.
+    /// </summary>
+    public static async Task<NatsServerProcess> StartAsync(string config)
+    {
+        var server = new NatsServerProcess { _config = config };
+        try
+        {
+            await server.InitializeAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
 
     /// <summary>nats://127.0.0.1:port.</summary>
     public string Url { get; private set; } = "";
@@ -30,7 +50,7 @@ public sealed class NatsServerProcess : IAsyncLifetime
         Assert.True(File.Exists(Binary), "nats-server is missing: install Debian's nats-server package (./test.sh does).");
         _port = TestServer.FreePort();
         Url = $"nats://127.0.0.1:{_port}";
-        await StartAsync();
+        await LaunchAsync();
     }
 
     /// <summary>Kills the server by its pid (SIGKILL: nothing flushed on the way out) and waits until it is gone.</summary>
@@ -48,16 +68,23 @@ public sealed class NatsServerProcess : IAsyncLifetime
     {
         _process?.Dispose();
         _process = null;
-        await StartAsync();
+        await LaunchAsync();
     }
 
-    private async Task StartAsync()
+    private async Task LaunchAsync()
     {
         var port = _port;
         var start = new ProcessStartInfo(Binary) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var arg in new[] { "-js", "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-sd", _folder.Path })
         {
             start.ArgumentList.Add(arg);
+        }
+        if (_config is not null)
+        {
+            var file = System.IO.Path.Combine(_folder.Path, "nats.conf");
+            await File.WriteAllTextAsync(file, _config);
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(file);
         }
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _process = Process.Start(start)!;

@@ -5,7 +5,7 @@ namespace Pulseboard.Tests.Support;
 internal static class Processes
 {
     /// <summary>Runs a program to its end with a bound, returning exit code and both outputs.</summary>
-    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string file, IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null)
+    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string file, IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -17,6 +17,10 @@ internal static class Processes
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
         using var process = Process.Start(start)!;
         try
