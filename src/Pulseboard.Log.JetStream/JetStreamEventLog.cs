@@ -70,6 +70,23 @@ public sealed partial class JetStreamEventLog : IEventLog
     }
 
     /// <summary>
+    /// A lease in the key-value bucket <paramref name="bucket"/>, on this log's connection (its servers, login and
+    /// reconnects), with as many replicas as the stream has.
+    /// </summary>
+    /// <exception cref="LogWriteException">The bucket could not be created; the message names the URLs tried.</exception>
+    internal async Task<JetStreamLease> OpenLeaseAsync(string bucket, string key, string holder, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await JetStreamLease.OpenAsync(_connection, _js, ownsConnection: false, bucket, key, holder, ttl, Math.Max(1, _stream.Info.Config.NumReplicas), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NatsException or TimeoutException)
+        {
+            throw new LogWriteException($"Could not open the lease bucket {bucket} at {_options.Shown}: {_options.Scrub(ex.Message)}.", ex, faulted: false);
+        }
+    }
+
+    /// <summary>
     /// The stream did not answer (a leader election, a server down): an <see cref="IOException"/>, which a reader such
     /// as the server's projector retries with a back-off instead of stopping.
     /// </summary>

@@ -25,12 +25,12 @@ internal readonly record struct LeaseRound(bool Held, string? Holder, string? Pr
 /// </remarks>
 internal sealed class JetStreamLease : IAsyncDisposable
 {
-    private readonly NatsConnection _connection;
+    private readonly NatsConnection? _connection;
     private readonly INatsKVStore _bucket;
     private readonly string _key;
     private ulong _revision;
 
-    private JetStreamLease(NatsConnection connection, INatsKVStore bucket, string key, string holder, TimeSpan ttl)
+    private JetStreamLease(NatsConnection? connection, INatsKVStore bucket, string key, string holder, TimeSpan ttl)
     {
         _connection = connection;
         _bucket = bucket;
@@ -56,28 +56,34 @@ internal sealed class JetStreamLease : IAsyncDisposable
     public static async Task<JetStreamLease> OpenAsync(string urls, string bucket, string key, string holder, TimeSpan ttl, int replicas, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(urls);
-        ArgumentException.ThrowIfNullOrEmpty(key);
-        ArgumentException.ThrowIfNullOrEmpty(holder);
         var connection = new NatsConnection(NatsOpts.Default with { Url = urls, Name = "pulseboard-lease" });
         try
         {
             await connection.ConnectAsync().ConfigureAwait(false);
-            var kv = new NatsKVContext(new NatsJSContext(connection));
-            var store = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(bucket)
-            {
-                Description = "Pulseboard's leases: which node does what must be done once (alert notices)",
-                History = 1,
-                MaxAge = ttl,
-                Storage = NatsKVStorageType.File,
-                NumberOfReplicas = replicas,
-            }, cancellationToken).ConfigureAwait(false);
-            return new JetStreamLease(connection, store, key, holder, ttl);
+            return await OpenAsync(connection, new NatsJSContext(connection), ownsConnection: true, bucket, key, holder, ttl, replicas, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NatsException or TimeoutException)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw new LogWriteException($"Could not open the lease bucket {bucket} at {urls}: {ex.Message}. Check that nats-server runs there with JetStream enabled (-js).", ex, faulted: false);
         }
+    }
+
+    /// <summary>On a connection already open (the log's: its servers, login and reconnects); <paramref name="ownsConnection"/> says whether disposing closes it.</summary>
+    internal static async Task<JetStreamLease> OpenAsync(NatsConnection connection, NatsJSContext js, bool ownsConnection, string bucket, string key, string holder, TimeSpan ttl, int replicas, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentException.ThrowIfNullOrEmpty(holder);
+        var kv = new NatsKVContext(js);
+        var store = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(bucket)
+        {
+            Description = "Pulseboard's leases: which node does what must be done once (alert notices)",
+            History = 1,
+            MaxAge = ttl,
+            Storage = NatsKVStorageType.File,
+            NumberOfReplicas = replicas,
+        }, cancellationToken).ConfigureAwait(false);
+        return new JetStreamLease(ownsConnection ? connection : null, store, key, holder, ttl);
     }
 
     /// <summary>
@@ -147,6 +153,12 @@ internal sealed class JetStreamLease : IAsyncDisposable
         _revision = 0;
     }
 
-    /// <summary>Closes the connection.</summary>
-    public async ValueTask DisposeAsync() => await _connection.DisposeAsync().ConfigureAwait(false);
+    /// <summary>Closes the connection when the lease opened its own.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }

@@ -111,7 +111,7 @@ public static class PulseboardServer
         services.AddPulseboardMcp();
         services.AddAlertDelivery(options, notifiers);
         services.AddSingleton<Alerts.SilenceStore>();
-        if (options.Log is null)
+        if (options.JetStream is null && options.Log is null)
         {
             services.AddSingleton<INotifyingLease, SoleNodeLease>();
         }

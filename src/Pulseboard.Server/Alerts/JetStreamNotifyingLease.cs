@@ -31,10 +31,13 @@ internal sealed partial class JetStreamNotifyingLease : BackgroundService, INoti
     private DateTimeOffset _validUntil;
     private string? _lastProblem;
 
-    public JetStreamNotifyingLease(ServerOptions options, ILoggerFactory loggers)
+    private readonly Log.JetStream.JetStreamEventLog _log;
+
+    public JetStreamNotifyingLease(ServerOptions options, Log.IEventLog log, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _log = log as Log.JetStream.JetStreamEventLog ?? throw new InvalidOperationException("The alert lease needs the JetStream log.");
         _time = options.TimeProvider;
         _logger = loggers.CreateLogger("Pulseboard.Alerts");
     }
@@ -70,7 +73,7 @@ internal sealed partial class JetStreamNotifyingLease : BackgroundService, INoti
                 var asked = _time.GetUtcNow();
                 try
                 {
-                    lease ??= await JetStreamLease.OpenAsync(_options.Log!, JetStreamLease.DefaultBucket, Key, Node, _options.AlertLeaseTtl, 1, stoppingToken).ConfigureAwait(false);
+                    lease ??= await _log.OpenLeaseAsync(JetStreamLease.DefaultBucket, Key, Node, _options.AlertLeaseTtl, stoppingToken).ConfigureAwait(false);
                     Observe(await lease.TryHoldAsync(stoppingToken).ConfigureAwait(false), asked);
                 }
 #pragma warning disable CA1031 // Whatever goes wrong asking is a round without the lease: never the end of the server.
