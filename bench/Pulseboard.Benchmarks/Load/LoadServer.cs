@@ -53,8 +53,14 @@ internal sealed class LoadServer : IAsyncDisposable
             await given.WaitHealthyAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             return given;
         }
+        return await StartOwnedAsync("load", ["--durability", options.Durability]).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts <c>./pulseboard serve</c> on a fresh data folder and a free loopback port, with <paramref name="extra"/> arguments.</summary>
+    public static async Task<LoadServer> StartOwnedAsync(string label, IEnumerable<string> extra)
+    {
         var root = Path.GetDirectoryName(DashboardsFolder.Find())!;
-        var data = TempDataFolder.Create(Path.GetTempPath(), "load");
+        var data = TempDataFolder.Create(Path.GetTempPath(), label);
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo(Path.Combine(root, "pulseboard"))
         {
@@ -62,11 +68,11 @@ internal sealed class LoadServer : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "serve", "--data", data.Path, "--dashboards", Path.Combine(root, "dashboards"), "--urls", address.ToString().TrimEnd('/'), "--durability", options.Durability })
+        foreach (var arg in new[] { "serve", "--data", data.Path, "--dashboards", Path.Combine(root, "dashboards"), "--urls", address.ToString().TrimEnd('/') }.Concat(extra))
         {
             start.ArgumentList.Add(arg);
         }
-        Console.Error.WriteLine($"load: starting pulseboard serve on {address} (data in {data.Path})...");
+        Console.Error.WriteLine($"{label}: starting pulseboard serve on {address} (data in {data.Path})...");
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start ./pulseboard serve.");
         var errors = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, _) => { };
@@ -181,7 +187,7 @@ internal sealed class LoadServer : IAsyncDisposable
         _data?.Dispose();
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
