@@ -91,7 +91,7 @@ public sealed partial class JetStreamEventLog : IEventLog
     /// as the server's projector retries with a back-off instead of stopping.
     /// </summary>
     internal IOException Unreachable(Exception cause) =>
-        new($"The stream {_options.Stream} at {_options.Shown} did not answer: {_options.Scrub(cause.Message)}. Reading resumes once it does.", cause);
+        new LogUnreachableException($"The stream {_options.Stream} at {_options.Shown} did not answer: {_options.Scrub(cause.Message)}. Reading resumes once it does.", cause);
 
     private void Observe(StreamState state)
     {

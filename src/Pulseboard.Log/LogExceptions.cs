@@ -65,3 +65,9 @@ public sealed class LogCorruptException : IOException
     {
     }
 }
+
+/// <summary>
+/// A log that lives elsewhere (a stream on other servers) did not answer a read: nothing is wrong with this machine's
+/// disk, and the read is tried again once it answers.
+/// </summary>
+internal sealed class LogUnreachableException(string message, Exception? inner) : IOException(message, inner);

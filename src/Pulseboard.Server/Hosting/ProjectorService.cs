@@ -56,8 +56,16 @@ internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerO
             catch (IOException ex)
             {
                 // A full or failing disk must not stop the server: events are still taken (or refused with 507),
-                // and the caches that could not be written stay dirty and are written once the disk allows it.
-                logger.ProjectorCannotWrite(ex, wait.TotalSeconds);
+                // and the caches that could not be written stay dirty and are written once the disk allows it. A log
+                // on other servers that does not answer (a stream electing its leader) is waited for the same way.
+                if (ex is LogUnreachableException)
+                {
+                    logger.ProjectorCannotRead(ex.Message, wait.TotalSeconds);
+                }
+                else
+                {
+                    logger.ProjectorCannotWrite(ex, wait.TotalSeconds);
+                }
                 try
                 {
                     await Task.Delay(wait, _time, stoppingToken).ConfigureAwait(false);
@@ -79,4 +87,7 @@ internal static partial class ProjectorServiceMessages
 {
     [LoggerMessage(201, LogLevel.Error, "The projector cannot write its caches; retrying in {Seconds} s")]
     public static partial void ProjectorCannotWrite(this ILogger logger, Exception cause, double seconds);
+
+    [LoggerMessage(202, LogLevel.Warning, "The projector cannot read the log: {Reason} Retrying in {Seconds} s")]
+    public static partial void ProjectorCannotRead(this ILogger logger, string reason, double seconds);
 }
