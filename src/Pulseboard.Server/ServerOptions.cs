@@ -83,6 +83,13 @@ public sealed class ServerOptions
     /// </summary>
     public string? NotifiersPath { get; init; }
 
+    /// <summary>
+    /// The address readers reach the pages at (a reverse proxy, a load balancer in front of several nodes), e.g.
+    /// <c>https://pulse.example.com</c>: the links in alert notices start with it. Default null: the first address the
+    /// server listens on.
+    /// </summary>
+    public string? PublicUrl { get; init; }
+
     /// <summary>The largest event, in bytes of JSON. Default 64 KiB.</summary>
     public int MaxEventBytes { get; init; } = EventRules.DefaultMaxEventBytes;
 
@@ -110,6 +117,10 @@ public sealed class ServerOptions
         if (!EventRules.IsSlug(ChecksDashboard ?? ""))
         {
             throw new ArgumentException($"ChecksDashboard {EventRules.Quote(ChecksDashboard ?? "")} is not a slug ({EventRules.SlugPattern}); the default is checks (the CLI's --checks).", nameof(ChecksDashboard));
+        }
+        if (PublicUrl is not null && (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var page) || (page.Scheme != Uri.UriSchemeHttp && page.Scheme != Uri.UriSchemeHttps) || page.UserInfo.Length > 0 || page.Query.Length > 0))
+        {
+            throw new ArgumentException($"PublicUrl {EventRules.Quote(PublicUrl)} is not an absolute http:// or https:// address without a login or query, e.g. https://pulse.example.com (the CLI's --public-url).", nameof(PublicUrl));
         }
         if (MaxEventBytes < 256)
         {

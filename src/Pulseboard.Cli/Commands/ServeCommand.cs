@@ -19,7 +19,8 @@ internal static class ServeCommand
         var notifiers = NotifiersOption.Create();
         var checks = new Option<string>("--checks") { Description = "The dashboard /ping, /api/push and /metrics/job write to (Healthchecks, Uptime Kuma, Pushgateway)", DefaultValueFactory = _ => "checks" };
         var leaseTtl = new Option<string>("--alert-lease-ttl") { Description = "With --log nats://…: how long the node sending alert notices keeps that role after it stops renewing it (dies); the nodes should agree", DefaultValueFactory = _ => "10s" };
-        var command = new Command("serve", "Serve: POST /api/events, the projector, GET /api/dashboards/{id}") { urls, durability, tokens, notifiers, demo, checks, leaseTtl };
+        var publicUrl = new Option<string?>("--public-url") { Description = "The address readers reach the pages at (a proxy or load balancer), e.g. https://pulse.example.com; or set PULSEBOARD_PUBLIC_URL. Alert notices link there. Default: the first --urls address" };
+        var command = new Command("serve", "Serve: POST /api/events, the projector, GET /api/dashboards/{id}") { urls, durability, tokens, notifiers, demo, checks, leaseTtl, publicUrl };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             string? tokensJson = null;
@@ -52,6 +53,7 @@ internal static class ServeCommand
             var options = new ServerOptions
             {
                 AlertLeaseTtl = ttl,
+                PublicUrl = parsed.GetValue(publicUrl) ?? (Environment.GetEnvironmentVariable("PULSEBOARD_PUBLIC_URL") is { Length: > 0 } shown ? shown : null),
                 NotifiersPath = notifiersPath,
                 Demo = parsed.GetValue(demo),
                 ChecksDashboard = parsed.GetValue(checks)!,

@@ -45,6 +45,7 @@ internal sealed partial class AlertEngine : BackgroundService
     private readonly Lock _waitersLock = new();
     private readonly List<(DateTimeOffset At, long Seq, TaskCompletionSource Done)> _waiters = [];
     private readonly long _endAtStart;
+    private readonly string? _publicUrl;
     private long _nextEventSeq;
     private long _savedEventSeq;
     private DateTimeOffset _savedAt;
@@ -60,6 +61,7 @@ internal sealed partial class AlertEngine : BackgroundService
         _log = log;
         _lease = lease;
         _time = options.TimeProvider;
+        _publicUrl = options.PublicUrl;
         _services = services;
         // The durable outbox (AlertServices.AddAlertDelivery); a host that registers none gets its notices logged only.
         _outbox = services.GetService<IAlertOutbox>();
@@ -203,9 +205,13 @@ internal sealed partial class AlertEngine : BackgroundService
         }
     }
 
-    /// <summary>The dashboard page's address: absolute once the server listens, else the path.</summary>
+    /// <summary>The dashboard page's address: under the public URL when there is one, else the first address listened on, else the path.</summary>
     private string UrlOf(string dashboard)
     {
+        if (_publicUrl is { } publicUrl)
+        {
+            return $"{publicUrl.TrimEnd('/')}/d/{dashboard}";
+        }
         var addresses = _services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
         var first = addresses?.FirstOrDefault();
         return first is null ? $"/d/{dashboard}" : $"{first.TrimEnd('/')}/d/{dashboard}";

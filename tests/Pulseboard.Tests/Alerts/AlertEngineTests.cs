@@ -142,6 +142,28 @@ public sealed class AlertEngineTests
     }
 
     [Fact]
+    public async Task With_a_public_url_notices_link_there_whichever_address_the_node_listens_on()
+    {
+        await using var h = await AlertHarness.StartAsync(Fleet, publicUrl: "https://pulse.example.com/");
+        await h.PostAsync("nodes", "beat", "{}", source: "llama-3", at: AlertHarness.T0);
+        await h.TickAsync(42);
+        Assert.Equal("https://pulse.example.com/d/fleet", Assert.Single(h.Outbox.Notices).Url);
+        var alert = JsonDocument.Parse(await h.Server.Http.GetStringAsync("/api/alerts")).RootElement[0];
+        Assert.Equal("/d/fleet", alert.GetProperty("url").GetString()); // the page's own link stays on the node it reads
+    }
+
+    [Theory]
+    [InlineData("pulse.example.com")]
+    [InlineData("ftp://pulse.example.com")]
+    [InlineData("https://user:pw@pulse.example.com")]
+    public void A_public_url_that_is_not_an_http_address_is_refused_with_an_example(string url)
+    {
+        using var data = new Pulseboard.Tests.Support.TempDirectory();
+        var error = Assert.Throws<ArgumentException>(() => { Pulseboard.Server.PulseboardServer.Build(new Pulseboard.Server.ServerOptions { Urls = "http://127.0.0.1:0", DataDirectory = data.Path, PublicUrl = url }); });
+        Assert.Contains("e.g. https://pulse.example.com (the CLI's --public-url)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Api_alerts_lists_firing_alerts_with_since_labels_and_summary_and_metrics_count_them()
     {
         await using var h = await AlertHarness.StartAsync(Fleet);

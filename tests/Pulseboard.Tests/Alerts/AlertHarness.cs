@@ -58,6 +58,8 @@ internal sealed class AlertHarness : IAsyncDisposable
 
     public RecordingOutbox Outbox { get; private set; } = new();
 
+    private string? _publicUrl;
+
     public TestServer Server { get; private set; } = null!;
 
     public string DataPath => _data.Path;
@@ -65,9 +67,9 @@ internal sealed class AlertHarness : IAsyncDisposable
     public DateTimeOffset Now => Clock.GetUtcNow();
 
     /// <summary>Starts the server; with <paramref name="lease"/>, the notifying node is the test's to decide (else this one, as on the file log).</summary>
-    public static async Task<AlertHarness> StartAsync(string yaml, INotifyingLease? lease = null)
+    public static async Task<AlertHarness> StartAsync(string yaml, INotifyingLease? lease = null, string? publicUrl = null)
     {
-        var harness = new AlertHarness(yaml, lease);
+        var harness = new AlertHarness(yaml, lease) { _publicUrl = publicUrl };
         await harness.StartServerAsync();
         return harness;
     }
@@ -82,6 +84,7 @@ internal sealed class AlertHarness : IAsyncDisposable
             DashboardsDirectory = _dashboards.Path,
             TimeProvider = Clock,
             ProjectorDebounce = TimeSpan.Zero,
+            PublicUrl = _publicUrl,
         }, services =>
         {
             services.AddSingleton<IAlertOutbox>(outbox);
