@@ -5,6 +5,8 @@ using Pulseboard.Log;
 using Pulseboard.Server.Auth;
 using Pulseboard.Server.Metrics;
 
+using Pulseboard.Server.Hosting;
+
 namespace Pulseboard.Server.Compat;
 
 /// <summary>
@@ -53,7 +55,7 @@ internal static class CompatWrites
     }
 
     /// <summary>Appends <paramref name="events"/>; null when every one was stored, else the problem to answer.</summary>
-    public static async Task<IResult?> AppendAsync(IEventLog log, ServerMetrics metrics, IReadOnlyList<Event> events, CancellationToken cancellationToken)
+    public static async Task<IResult?> AppendAsync(IEventLog log, ServerMetrics metrics, ServedDefinitions definitions, IReadOnlyList<Event> events, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
         {
@@ -73,7 +75,7 @@ internal static class CompatWrites
             return Problems.Of(ex.Faulted ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status507InsufficientStorage,
                 "The event log cannot store events", ex.Message);
         }
-        metrics.Appended.Add(events.Count, new KeyValuePair<string, object?>("dashboard", events[0].Dashboard));
+        metrics.CountAppended(events, outcomes, definitions.TakesAny);
         var refused = outcomes.Select(o => o.Error).OfType<EventError>().FirstOrDefault();
         return refused is null ? null : Problems.Of(StatusCodes.Status400BadRequest, "The event is not valid", refused.Message);
     }

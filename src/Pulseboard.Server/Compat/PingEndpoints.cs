@@ -34,7 +34,7 @@ internal static class PingEndpoints
         return app;
     }
 
-    private static async Task<IResult> PingAsync(HttpRequest request, string? path, IEventLog log, ServerOptions options, Tokens tokens, ServerMetrics metrics, PingRuns runs, CancellationToken cancellationToken)
+    private static async Task<IResult> PingAsync(HttpRequest request, string? path, IEventLog log, ServerOptions options, Tokens tokens, ServerMetrics metrics, Hosting.ServedDefinitions definitions, PingRuns runs, CancellationToken cancellationToken)
     {
         var segments = CompatWrites.Segments(path);
         var grant = segments.Length >= 2 && tokens.Any ? tokens.FindPing(segments[0]) : null;
@@ -80,7 +80,7 @@ internal static class PingEndpoints
         {
             return invalid;
         }
-        if (await CompatWrites.AppendAsync(log, metrics, [e], cancellationToken).ConfigureAwait(false) is { } failed)
+        if (await CompatWrites.AppendAsync(log, metrics, definitions, [e], cancellationToken).ConfigureAwait(false) is { } failed)
         {
             return failed;
         }

@@ -28,14 +28,14 @@ internal static class PushgatewayEndpoints
     public static IEndpointRouteBuilder MapPushgatewayEndpoints(this IEndpointRouteBuilder app)
     {
         string[] methods = [HttpMethods.Put, HttpMethods.Post, HttpMethods.Delete];
-        app.MapMethods("/metrics/job/{**path}", methods, (HttpRequest request, string? path, IEventLog log, ServerOptions options, Tokens tokens, ServerMetrics metrics, CancellationToken cancellationToken) =>
-            PushAsync(request, "job", path, log, options, tokens, metrics, cancellationToken));
-        app.MapMethods("/metrics/job@base64/{**path}", methods, (HttpRequest request, string? path, IEventLog log, ServerOptions options, Tokens tokens, ServerMetrics metrics, CancellationToken cancellationToken) =>
-            PushAsync(request, "job@base64", path, log, options, tokens, metrics, cancellationToken));
+        app.MapMethods("/metrics/job/{**path}", methods, (HttpRequest request, string? path, IEventLog log, ServerOptions options, Tokens tokens, ServerMetrics metrics, Hosting.ServedDefinitions definitions, CancellationToken cancellationToken) =>
+            PushAsync(request, "job", path, log, options, tokens, metrics, definitions, cancellationToken));
+        app.MapMethods("/metrics/job@base64/{**path}", methods, (HttpRequest request, string? path, IEventLog log, ServerOptions options, Tokens tokens, ServerMetrics metrics, Hosting.ServedDefinitions definitions, CancellationToken cancellationToken) =>
+            PushAsync(request, "job@base64", path, log, options, tokens, metrics, definitions, cancellationToken));
         return app;
     }
 
-    private static async Task<IResult> PushAsync(HttpRequest request, string jobLabel, string? path, IEventLog log, ServerOptions options, Tokens tokens, ServerMetrics metrics, CancellationToken cancellationToken)
+    private static async Task<IResult> PushAsync(HttpRequest request, string jobLabel, string? path, IEventLog log, ServerOptions options, Tokens tokens, ServerMetrics metrics, Hosting.ServedDefinitions definitions, CancellationToken cancellationToken)
     {
         if (CompatWrites.Authorize(request, tokens, options.ChecksDashboard, null) is { } denied)
         {
@@ -103,7 +103,7 @@ internal static class PushgatewayEndpoints
         {
             return refused;
         }
-        if (await CompatWrites.AppendAsync(log, metrics, events, cancellationToken).ConfigureAwait(false) is { } failed)
+        if (await CompatWrites.AppendAsync(log, metrics, definitions, events, cancellationToken).ConfigureAwait(false) is { } failed)
         {
             return failed;
         }

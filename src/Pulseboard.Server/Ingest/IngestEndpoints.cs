@@ -140,6 +140,7 @@ internal static class IngestEndpoints
                 return Problems.Of(ex.Faulted ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status507InsufficientStorage,
                     "The event log cannot store events", ex.Message);
             }
+            metrics.CountAppended(events, outcomes, definitions.TakesAny);
             for (var i = 0; i < outcomes.Count; i++)
             {
                 var outcome = outcomes[i];
@@ -152,11 +153,7 @@ internal static class IngestEndpoints
                 var (index, e) = parsed.Events[i];
                 if (!definitions.TakesAny(e))
                 {
-                    (unmatched ??= []).Add(index);
-                    if (!outcome.Duplicate)
-                    {
-                        metrics.CountUnmatched(e.Dashboard, 1); // a retry is flagged again, but counted once
-                    }
+                    (unmatched ??= []).Add(index); // a retry is flagged again, but counted once (CountAppended)
                 }
                 positions?[index] = outcome.Position;
                 first = first == 0 ? outcome.Position : Math.Min(first, outcome.Position);
@@ -179,11 +176,6 @@ internal static class IngestEndpoints
     {
         metrics.AppendSeconds.Record(elapsed.TotalSeconds);
         metrics.BatchSize.Record(parsed.Count);
-        var refused = parsed.Rejected.Select(r => r.Index).ToHashSet();
-        foreach (var group in parsed.Events.Where(e => !refused.Contains(e.Index)).GroupBy(e => e.Event.Dashboard, StringComparer.Ordinal))
-        {
-            metrics.Appended.Add(group.Count(), new KeyValuePair<string, object?>("dashboard", group.Key));
-        }
         foreach (var group in parsed.Rejected.GroupBy(r => r.Index).GroupBy(g => g.First().Field.Length == 0 ? "event" : g.First().Field, StringComparer.Ordinal))
         {
             metrics.Rejected.Add(group.Count(), new KeyValuePair<string, object?>("reason", group.Key));

@@ -63,10 +63,7 @@ internal sealed class ServerMcpBackend(IHttpContextAccessor http, Tokens tokens,
         {
             return (default, $"the event log cannot store events now: {ex.Message}");
         }
-        if (outcomes[0].Stored)
-        {
-            metrics.Appended.Add(1, new KeyValuePair<string, object?>("dashboard", e.Dashboard));
-        }
+        metrics.CountAppended([e], outcomes, definitions.TakesAny);
         return (outcomes[0], null);
     }
 }

@@ -16,11 +16,11 @@ internal sealed class ServerMetrics : IDisposable
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<(string Name, string Tag), double> _sums = new();
     private readonly ConcurrentDictionary<string, Histogram> _histograms = new();
-    private readonly ConcurrentDictionary<string, byte> _unmatchedDashboards = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _dashboards = new(StringComparer.Ordinal);
 
     public ServerMetrics()
     {
-        Appended = _meter.CreateCounter<long>("pulseboard_events_appended", "events", "Events stored, by dashboard");
+        Appended = _meter.CreateCounter<long>("pulseboard_events_appended", "events", "Events stored (a repeated id is not stored again), by dashboard");
         Rejected = _meter.CreateCounter<long>("pulseboard_events_rejected", "events", "Events refused, by the field at fault");
         Unmatched = _meter.CreateCounter<long>("pulseboard_events_unmatched", "events", "Events stored that no section of any definition takes, by dashboard");
         AppendSeconds = _meter.CreateHistogram<double>("pulseboard_append_duration_seconds", "s", "Time to store one request's events");
@@ -46,7 +46,7 @@ internal sealed class ServerMetrics : IDisposable
 
     public Counter<long> Rejected { get; }
 
-    /// <summary>Stray events: stored, but no section of any definition takes them. Count them with <see cref="CountUnmatched"/>.</summary>
+    /// <summary>Stray events: stored, but no section of any definition takes them. Counted by <see cref="CountAppended"/>.</summary>
     public Counter<long> Unmatched { get; }
 
     public Histogram<double> AppendSeconds { get; }
@@ -69,20 +69,40 @@ internal sealed class ServerMetrics : IDisposable
     }
 
     /// <summary>
-    /// Counts stray events of a dashboard. Their dashboards are whatever agents wrote (typos, mostly), so at most
-    /// <see cref="MaxUnmatchedDashboards"/> get a series of their own; the rest count under <c>dashboard="_other"</c>.
+    /// Counts what one append stored, whichever way it came (<c>POST /api/events</c>, the compatible endpoints, MCP):
+    /// the events stored now (not a duplicate of an id stored before, not rejected) by dashboard, and those of them no
+    /// section takes (<paramref name="takesAny"/> false) as stray.
     /// </summary>
-    public void CountUnmatched(string dashboard, long count)
+    public void CountAppended(IReadOnlyList<Event> events, IReadOnlyList<AppendOutcome> outcomes, Func<Event, bool> takesAny)
     {
-        if (!_unmatchedDashboards.ContainsKey(dashboard) && (_unmatchedDashboards.Count >= MaxUnmatchedDashboards || !_unmatchedDashboards.TryAdd(dashboard, 0)))
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        ArgumentNullException.ThrowIfNull(takesAny);
+        for (var i = 0; i < outcomes.Count; i++)
         {
-            dashboard = "_other";
+            if (!outcomes[i].Stored || outcomes[i].Duplicate || outcomes[i].Spooled)
+            {
+                continue;
+            }
+            var e = events[i];
+            var dashboard = new KeyValuePair<string, object?>("dashboard", Label(e.Dashboard));
+            Appended.Add(1, dashboard);
+            if (!takesAny(e))
+            {
+                Unmatched.Add(1, dashboard);
+            }
         }
-        Unmatched.Add(count, new KeyValuePair<string, object?>("dashboard", dashboard));
     }
 
-    /// <summary>The most dashboards <c>pulseboard_events_unmatched_total</c> has a series for.</summary>
-    public const int MaxUnmatchedDashboards = 1_000;
+    /// <summary>
+    /// A dashboard as a label value. Events name whatever dashboard agents wrote (typos, mostly), so at most
+    /// <see cref="MaxDashboardLabels"/> get a series of their own; the rest count under <c>dashboard="_other"</c>.
+    /// </summary>
+    private string Label(string dashboard) =>
+        _dashboards.ContainsKey(dashboard) || (_dashboards.Count < MaxDashboardLabels && _dashboards.TryAdd(dashboard, 0)) ? dashboard : "_other";
+
+    /// <summary>The most dashboards <c>pulseboard_events_appended_total</c> and <c>pulseboard_events_unmatched_total</c> have a series for.</summary>
+    public const int MaxDashboardLabels = 1_000;
 
     private void Record(string name, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {

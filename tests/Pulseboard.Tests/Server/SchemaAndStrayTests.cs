@@ -139,18 +139,37 @@ public sealed class SchemaAndStrayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_compatible_endpoints_count_what_they_store_and_their_strays_as_ingest_does()
+    {
+        using var data = new TempDirectory();
+        var options = TestServer.Options(data.Path);
+        await using var server = await TestServer.StartAsync(new ServerOptions
+        {
+            Urls = options.Urls, DataDirectory = options.DataDirectory, DashboardsDirectory = options.DashboardsDirectory, ChecksDashboard = "cron",
+        });
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync("/ping/nightly-backup")).StatusCode); // no definition of "cron" takes it
+        var metrics = await server.Http.GetStringAsync("/metrics");
+        Assert.Contains("pulseboard_events_appended_total{dashboard=\"cron\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("pulseboard_events_unmatched_total{dashboard=\"cron\"} 1\n", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Stray_dashboards_get_a_series_each_up_to_a_bound_and_the_rest_share_one()
     {
         using var metrics = new ServerMetrics();
-        for (var i = 0; i < ServerMetrics.MaxUnmatchedDashboards + 5; i++)
+        var events = Enumerable.Range(0, ServerMetrics.MaxDashboardLabels + 5).Append(0)
+            .Select(i => new Event { Dashboard = $"typo-{i}", Section = "s", Action = "a" }).ToList();
+        var outcomes = events.Select((_, i) => AppendOutcome.At(i + 1)).ToList();
+        outcomes.Add(AppendOutcome.DuplicateOf(1)); // a retry: not stored again, not counted
+        events.Add(events[0]);
+        metrics.CountAppended(events, outcomes, _ => false);
+        foreach (var name in new[] { "pulseboard_events_unmatched", "pulseboard_events_appended" })
         {
-            metrics.CountUnmatched($"typo-{i}", 1);
+            var sums = metrics.Sums(name).ToDictionary(s => s.Tag, s => s.Sum);
+            Assert.Equal(ServerMetrics.MaxDashboardLabels + 1, sums.Count);
+            Assert.Equal(5, sums["dashboard=_other"]);
+            Assert.Equal(2, sums["dashboard=typo-0"]);
         }
-        metrics.CountUnmatched("typo-0", 1);
-        var sums = metrics.Sums("pulseboard_events_unmatched").ToDictionary(s => s.Tag, s => s.Sum);
-        Assert.Equal(ServerMetrics.MaxUnmatchedDashboards + 1, sums.Count);
-        Assert.Equal(5, sums["dashboard=_other"]);
-        Assert.Equal(2, sums["dashboard=typo-0"]);
     }
 }
 
