@@ -65,8 +65,8 @@ internal sealed partial class AlertDelivery(
         }
         if (result.Delivered)
         {
+            counters.Add(delivery.Notifier, DeliveryCounters.Delivered); // counted first: whoever sees it done sees it counted
             outbox.Complete(delivery, DeliveryCounters.Delivered);
-            counters.Add(delivery.Notifier, DeliveryCounters.Delivered);
             LogDelivered(logger, delivery.Notice.Status, delivery.Notice.Alert, delivery.Notice.Id, delivery.Notifier, result.Detail);
             return true;
         }
@@ -90,8 +90,8 @@ internal sealed partial class AlertDelivery(
 
     private void GiveUp(Delivery delivery, string why)
     {
-        outbox.Complete(delivery, DeliveryCounters.GivenUp);
         counters.Add(delivery.Notifier, DeliveryCounters.GivenUp);
+        outbox.Complete(delivery, DeliveryCounters.GivenUp);
         LogGivenUp(logger, delivery.Notice.Status, delivery.Notice.Alert, delivery.Notice.Id, delivery.Notifier, why);
     }
 
