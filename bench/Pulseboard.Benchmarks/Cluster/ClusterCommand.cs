@@ -72,6 +72,7 @@ internal static class ClusterCommand
         if (only.Contains("failover"))
         {
             figures["failover"] = await FailoverAsync(cluster, failovers).ConfigureAwait(false);
+            figures["failover_floor"] = await RawFailoverAsync(cluster, failovers).ConfigureAwait(false);
         }
         if (json is not null)
         {
@@ -296,6 +297,68 @@ internal static class ClusterCommand
             rows.Add(new() { ["killed"] = kind, ["pause_s"] = pauseS, ["slowest_s"] = slowestS, ["retries"] = retries });
             await cluster.RestartAsync(victim).ConfigureAwait(false);
         }
+        return rows;
+    }
+
+    /// <summary>
+    /// The floor for the failover pause, in the same run: four publishers straight to the stream through the NATS client
+    /// (each retrying the same Nats-Msg-Id after a 2 s wait for its ack, as the JetStream log does), the leader killed.
+    /// </summary>
+    private static async Task<List<Dictionary<string, object>>> RawFailoverAsync(NatsNodes cluster, int rounds)
+    {
+        var rows = new List<Dictionary<string, object>>();
+        Console.WriteLine("
+failover floor: 4 publishers straight to an R3 stream (no Pulseboard), each retrying the same Nats-Msg-Id");
+        Console.WriteLine($"{"killed",-10} {"no ack for (s)",15}");
+        await using var connection = new NatsConnection(NatsOpts.Default with { Url = cluster.Urls });
+        var js = new NatsJSContext(connection);
+        await cluster.CreateStreamAsync(js, "RAWFAILOVER", "rawfailover.>", 3).ConfigureAwait(false);
+        for (var round = 0; round < rounds; round++)
+        {
+            var leader = await NatsNodes.StreamLeaderAsync(js, "RAWFAILOVER", TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+            using var stop = new CancellationTokenSource();
+            var acks = new System.Collections.Concurrent.ConcurrentQueue<long>();
+            var publishers = Enumerable.Range(0, 4).Select(a => Task.Run(async () =>
+            {
+                for (var n = 0; !stop.IsCancellationRequested; n++)
+                {
+                    var opts = new NatsJSPubOpts { MsgId = $"r{round}-{a}-{n}" };
+                    while (true)
+                    {
+                        using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                        try
+                        {
+                            var ack = await js.PublishAsync("rawfailover.x", "x"u8.ToArray(), opts: opts, cancellationToken: attempt.Token).ConfigureAwait(false);
+                            if (ack.Error is null)
+                            {
+                                break;
+                            }
+                        }
+                        catch (Exception ex) when (ex is NatsException or TimeoutException or OperationCanceledException)
+                        {
+                        }
+                        await Task.Delay(250).ConfigureAwait(false);
+                    }
+                    acks.Enqueue(Stopwatch.GetTimestamp());
+                }
+            })).ToArray();
+            await Task.Delay(2000).ConfigureAwait(false); // steady traffic before the kill
+            var killed = Stopwatch.GetTimestamp();
+            cluster.Kill(leader);
+            while (Stopwatch.GetElapsedTime(FirstAckAfter(acks, killed)).TotalSeconds <= 2 && Stopwatch.GetElapsedTime(killed).TotalSeconds < 120)
+            {
+                await Task.Delay(200).ConfigureAwait(false);
+            }
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(publishers).ConfigureAwait(false);
+            var times = acks.Order().ToArray();
+            var from = killed - Stopwatch.Frequency;
+            var pause = times.Zip(times.Skip(1)).Where(p => p.Second >= from).Select(p => p.Second - p.First).DefaultIfEmpty(0).Max() / (double)Stopwatch.Frequency;
+            Console.WriteLine($"{"leader",-10} {pause,15:F2}");
+            rows.Add(new() { ["killed"] = "leader", ["pause_s"] = pause });
+            await cluster.RestartAsync(leader).ConfigureAwait(false);
+        }
+        await js.DeleteStreamAsync("RAWFAILOVER").ConfigureAwait(false);
         return rows;
     }
 
