@@ -307,8 +307,7 @@ internal static class ClusterCommand
     private static async Task<List<Dictionary<string, object>>> RawFailoverAsync(NatsNodes cluster, int rounds)
     {
         var rows = new List<Dictionary<string, object>>();
-        Console.WriteLine("
-failover floor: 4 publishers straight to an R3 stream (no Pulseboard), each retrying the same Nats-Msg-Id");
+        Console.WriteLine("\nfailover floor: 4 publishers straight to an R3 stream (no Pulseboard), each retrying the same Nats-Msg-Id");
         Console.WriteLine($"{"killed",-10} {"no ack for (s)",15}");
         await using var connection = new NatsConnection(NatsOpts.Default with { Url = cluster.Urls });
         var js = new NatsJSContext(connection);
