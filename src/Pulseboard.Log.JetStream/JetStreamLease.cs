@@ -45,46 +45,57 @@ internal sealed class JetStreamLease : IAsyncDisposable
     /// <summary>This holder's name, the key's value while it holds the lease.</summary>
     public string Holder { get; }
 
-    /// <summary>How long the key outlives its last renew: the bucket's max age.</summary>
+    /// <summary>How long the key outlives its last renew: the bucket's max age (which the first node to open it set).</summary>
     public TimeSpan Ttl { get; }
 
     /// <summary>
-    /// Connects to <paramref name="urls"/> and creates the bucket when it is missing (or sets its max age to
-    /// <paramref name="ttl"/>: the nodes of one cluster should agree on it).
+    /// On a connection already open (the log's: its servers, login and reconnects); <paramref name="ownsConnection"/>
+    /// says whether disposing closes it. Creates the bucket with <paramref name="ttl"/> as its max age when it is missing;
+    /// when it exists its max age is kept and is the lease's <see cref="Ttl"/>, whatever <paramref name="ttl"/> says: the
+    /// bucket expires the key, so a holder that counted on a longer TTL would count itself valid after another node took
+    /// over.
     /// </summary>
-    /// <exception cref="LogWriteException">No server answered, or the bucket could not be created; the message names the URLs tried.</exception>
-    public static async Task<JetStreamLease> OpenAsync(string urls, string bucket, string key, string holder, TimeSpan ttl, int replicas, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(urls);
-        var connection = new NatsConnection(NatsOpts.Default with { Url = urls, Name = "pulseboard-lease" });
-        try
-        {
-            await connection.ConnectAsync().ConfigureAwait(false);
-            return await OpenAsync(connection, new NatsJSContext(connection), ownsConnection: true, bucket, key, holder, ttl, replicas, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is NatsException or TimeoutException)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw new LogWriteException($"Could not open the lease bucket {bucket} at {urls}: {ex.Message}. Check that nats-server runs there with JetStream enabled (-js).", ex, faulted: false);
-        }
-    }
-
-    /// <summary>On a connection already open (the log's: its servers, login and reconnects); <paramref name="ownsConnection"/> says whether disposing closes it.</summary>
     internal static async Task<JetStreamLease> OpenAsync(NatsConnection connection, NatsJSContext js, bool ownsConnection, string bucket, string key, string holder, TimeSpan ttl, int replicas, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentException.ThrowIfNullOrEmpty(holder);
         var kv = new NatsKVContext(js);
-        var store = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(bucket)
+        INatsKVStore store;
+        try
         {
-            Description = "Pulseboard's leases: which node does what must be done once (alert notices)",
-            History = 1,
-            MaxAge = ttl,
-            Storage = NatsKVStorageType.File,
-            NumberOfReplicas = replicas,
-        }, cancellationToken).ConfigureAwait(false);
-        return new JetStreamLease(ownsConnection ? connection : null, store, key, holder, ttl);
+            store = await kv.GetStoreAsync(bucket, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException ex) when (ex.Error.Code == 404)
+        {
+            store = await CreateAsync(kv, bucket, ttl, replicas, cancellationToken).ConfigureAwait(false);
+        }
+        var status = await store.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        var maxAge = status.Info.Config.MaxAge;
+        return new JetStreamLease(ownsConnection ? connection : null, store, key, holder, maxAge > TimeSpan.Zero ? maxAge : ttl);
     }
+
+    /// <summary>Creates the bucket; when another node created it meanwhile, that one (with its max age).</summary>
+    private static async Task<INatsKVStore> CreateAsync(NatsKVContext kv, string bucket, TimeSpan ttl, int replicas, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await kv.CreateStoreAsync(new NatsKVConfig(bucket)
+            {
+                Description = "Pulseboard's leases: which node does what must be done once (alert notices)",
+                History = 1,
+                MaxAge = ttl,
+                Storage = NatsKVStorageType.File,
+                NumberOfReplicas = replicas,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException ex) when (ex.Error.ErrCode == StreamNameInUse)
+        {
+            return await kv.GetStoreAsync(bucket, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>JetStream's "stream name already in use with a different configuration".</summary>
+    private const int StreamNameInUse = 10058;
 
     /// <summary>
     /// Takes the lease when nobody holds it, renews it when this holder does; answers who holds it. Never throws for

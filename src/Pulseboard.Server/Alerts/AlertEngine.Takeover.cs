@@ -9,8 +9,12 @@ internal sealed partial class AlertEngine
 
     private readonly Queue<(DateTimeOffset At, AlertNotice Notice)> _kept = new();
     private long _term;
+    private DateTimeOffset _noHolderSeenAt = DateTimeOffset.MinValue;
 
-    /// <summary>A notice the notifying node sends, kept for <see cref="INotifyingLease.Lookback"/> in case this node takes over.</summary>
+    /// <summary>
+    /// A notice the notifying node sends, kept in case this node takes over: for <see cref="INotifyingLease.Lookback"/>
+    /// once a holder is seen, and for as long as no node is seen holding the lease (nobody sends it then).
+    /// </summary>
     private void Keep(AlertNotice notice)
     {
         _kept.Enqueue((_time.GetUtcNow(), notice));
@@ -25,15 +29,24 @@ internal sealed partial class AlertEngine
     /// <see cref="INotifyingLease.Lookback"/>, in order and with the ids it had, since the node that held the lease before
     /// may have died before it sent them. At least once: a receiver may get some twice, with the same id.
     /// </summary>
+    /// <remarks>
+    /// While no node is seen holding the lease (the bucket unreachable for every node, a quorum lost) nothing is aged
+    /// out: nobody sends those notices, so the first node to take the lease must. What was kept before the last time
+    /// no holder was seen counts as kept then, so it goes only a lookback after a holder is seen again.
+    /// </remarks>
     /// <returns>True when a notice was enqueued.</returns>
     private bool SendAgainOnTakeover(DateTimeOffset now)
     {
+        var lease = _lease.State;
+        if (!lease.Held && lease.Holder is null)
+        {
+            _noHolderSeenAt = now;
+        }
         var from = now - _lease.Lookback;
-        while (_kept.TryPeek(out var old) && old.At < from)
+        while (_kept.TryPeek(out var old) && (old.At > _noHolderSeenAt ? old.At : _noHolderSeenAt) < from)
         {
             _kept.Dequeue();
         }
-        var lease = _lease.State;
         if (!lease.Held || lease.Term == _term)
         {
             return false;

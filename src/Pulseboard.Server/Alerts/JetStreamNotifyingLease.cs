@@ -7,12 +7,14 @@ namespace Pulseboard.Server.Alerts;
 
 /// <summary>
 /// The notifying node across nodes that share a JetStream log: the key <c>alerts</c> of the bucket
-/// <c>PULSEBOARD_LEASES</c> (<see cref="JetStreamLease"/>), taken when absent, renewed every third of
-/// <see cref="ServerOptions.AlertLeaseTtl"/> on the server's clock, let go by the bucket's max age when its holder dies.
+/// <c>PULSEBOARD_LEASES</c> (<see cref="JetStreamLease"/>), taken when absent, renewed every third of the TTL, let go by
+/// the bucket's max age when its holder dies. The TTL is the bucket's max age: <see cref="ServerOptions.AlertLeaseTtl"/>
+/// only when this node created the bucket (a node whose setting differs says so in a warning and follows the bucket).
 /// </summary>
 /// <remarks>
-/// <see cref="State"/> is held only while the last successful renew is younger than the TTL, measured from before the
-/// renew was sent: a renew that hangs or fails stops notices at once, before the key could expire and another node take
+/// <see cref="State"/> is held only while the last successful renew is younger than the TTL, measured on the monotonic
+/// clock (<see cref="TimeProvider.GetTimestamp"/>, which a step of the wall clock does not move) from before the renew
+/// was sent: a renew that hangs or fails stops notices at once, before the key could expire and another node take
 /// over. Stopping the server releases the lease (the key is deleted if this node still holds it), so another node takes
 /// over at its next round rather than after the TTL.
 /// </remarks>
@@ -28,7 +30,8 @@ internal sealed partial class JetStreamNotifyingLease : BackgroundService, INoti
     private bool _held;
     private string? _holder;
     private long _term;
-    private DateTimeOffset _validUntil;
+    private TimeSpan _ttl;
+    private long _renewSentAt;
     private string? _lastProblem;
 
     private readonly Log.JetStream.JetStreamEventLog _log;
@@ -40,6 +43,7 @@ internal sealed partial class JetStreamNotifyingLease : BackgroundService, INoti
         _log = log as Log.JetStream.JetStreamEventLog ?? throw new InvalidOperationException("The alert lease needs the JetStream log.");
         _time = options.TimeProvider;
         _logger = loggers.CreateLogger("Pulseboard.Alerts");
+        _ttl = options.AlertLeaseTtl;
     }
 
     public string Node { get; } = NodeIds.New();
@@ -50,7 +54,7 @@ internal sealed partial class JetStreamNotifyingLease : BackgroundService, INoti
         {
             lock (_gate)
             {
-                var held = _held && _time.GetUtcNow() < _validUntil;
+                var held = IsValid();
                 return new LeaseState(held, held ? Node : _holder == Node ? null : _holder, _term);
             }
         }
@@ -60,20 +64,40 @@ internal sealed partial class JetStreamNotifyingLease : BackgroundService, INoti
     /// Twice the TTL: the holder that died last renewed at most a TTL before its key expired, and this node asks a third
     /// of a TTL after that at the latest; what the dead holder saw in between it may not have sent.
     /// </summary>
-    public TimeSpan Lookback => _options.AlertLeaseTtl * 2;
+    public TimeSpan Lookback
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ttl * 2;
+            }
+        }
+    }
+
+    /// <summary>The TTL this node goes by: the bucket's max age once the bucket is open, <see cref="ServerOptions.AlertLeaseTtl"/> until then.</summary>
+    internal TimeSpan Ttl
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ttl;
+            }
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var period = _options.AlertLeaseTtl / 3;
         JetStreamLease? lease = null;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var asked = _time.GetUtcNow();
+                var asked = _time.GetTimestamp();
                 try
                 {
-                    lease ??= await _log.OpenLeaseAsync(JetStreamLease.DefaultBucket, Key, Node, _options.AlertLeaseTtl, stoppingToken).ConfigureAwait(false);
+                    lease ??= await OpenAsync(stoppingToken).ConfigureAwait(false);
                     Observe(await lease.TryHoldAsync(stoppingToken).ConfigureAwait(false), asked);
                 }
 #pragma warning disable CA1031 // Whatever goes wrong asking is a round without the lease: never the end of the server.
@@ -82,7 +106,7 @@ internal sealed partial class JetStreamNotifyingLease : BackgroundService, INoti
                 {
                     Observe(new LeaseRound(false, null, ex is LogWriteException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}"), asked);
                 }
-                await Task.Delay(period, _time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(Ttl / 3, _time, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -104,12 +128,38 @@ internal sealed partial class JetStreamNotifyingLease : BackgroundService, INoti
         }
     }
 
-    private void Observe(LeaseRound round, DateTimeOffset asked)
+    /// <summary>Opens the lease and goes by the bucket's max age from then on.</summary>
+    private async Task<JetStreamLease> OpenAsync(CancellationToken cancellationToken)
     {
-        bool took, lost;
+        var lease = await _log.OpenLeaseAsync(JetStreamLease.DefaultBucket, Key, Node, _options.AlertLeaseTtl, cancellationToken).ConfigureAwait(false);
+        UseTtl(lease.Ttl);
+        return lease;
+    }
+
+    /// <summary>Goes by <paramref name="bucketTtl"/>, the bucket's max age, for the renew period, validity and lookback.</summary>
+    internal void UseTtl(TimeSpan bucketTtl)
+    {
         lock (_gate)
         {
-            var was = _held && _time.GetUtcNow() < _validUntil;
+            _ttl = bucketTtl;
+        }
+        if (bucketTtl != _options.AlertLeaseTtl)
+        {
+            LogTtlDiffers(_logger, _options.AlertLeaseTtl.TotalSeconds, JetStreamLease.DefaultBucket, bucketTtl.TotalSeconds);
+        }
+    }
+
+    /// <summary>Held, and the last renew was sent less than a TTL ago on the monotonic clock. Under <see cref="_gate"/>.</summary>
+    private bool IsValid() => _held && _time.GetElapsedTime(_renewSentAt) < _ttl;
+
+    /// <summary>What a round answered; <paramref name="asked"/> is <see cref="TimeProvider.GetTimestamp"/> from before it was sent.</summary>
+    internal void Observe(LeaseRound round, long asked)
+    {
+        bool took, lost;
+        double seconds;
+        lock (_gate)
+        {
+            var was = IsValid();
             took = round.Held && !was;
             lost = !round.Held && _held;
             if (took)
@@ -120,12 +170,13 @@ internal sealed partial class JetStreamNotifyingLease : BackgroundService, INoti
             _holder = round.Holder;
             if (round.Held)
             {
-                _validUntil = asked + _options.AlertLeaseTtl;
+                _renewSentAt = asked;
             }
+            seconds = _ttl.TotalSeconds;
         }
         if (took)
         {
-            LogTook(_logger, Node, _options.AlertLeaseTtl.TotalSeconds);
+            LogTook(_logger, Node, seconds);
         }
         else if (lost)
         {
@@ -146,4 +197,7 @@ internal sealed partial class JetStreamNotifyingLease : BackgroundService, INoti
 
     [LoggerMessage(412, LogLevel.Warning, "The alert lease cannot be asked for ({Why}); this node sends no alert notice until it holds it")]
     private static partial void LogUnreachable(ILogger logger, string why);
+
+    [LoggerMessage(413, LogLevel.Warning, "--alert-lease-ttl is {Ours} s but the lease bucket {Bucket} expires its keys after {Theirs} s: this node goes by the bucket's, as every node must. To change it, stop every node, delete the bucket and start them all with the same --alert-lease-ttl")]
+    private static partial void LogTtlDiffers(ILogger logger, double ours, string bucket, double theirs);
 }

@@ -93,6 +93,43 @@ public sealed class AlertTakeoverTests
     }
 
     [Fact]
+    public async Task While_nobody_holds_the_lease_notices_are_kept_past_the_lookback_and_the_first_node_to_take_it_sends_them()
+    {
+        var lease = new ScriptedLease(TimeSpan.FromSeconds(5)) { Holder = null }; // the bucket unreachable for every node
+        await using var h = await AlertHarness.StartAsync(Fleet, lease);
+        await h.PostAsync("nodes", "beat", "{}", source: "llama-3", at: AlertHarness.T0);
+        await h.TickAsync(50); // fired at about 41 s, nobody to send it; kept long past the 5 s lookback
+
+        lease.TakeOver(); // the quorum is back and this node takes the lease first
+        await h.TickAsync();
+        var fired = Assert.Single(h.Outbox.Notices);
+        Assert.Equal("firing", fired.Status);
+    }
+
+    [Fact]
+    public async Task Notices_kept_while_nobody_held_the_lease_age_out_a_lookback_after_a_holder_is_seen_again()
+    {
+        var lease = new ScriptedLease(TimeSpan.FromSeconds(5)) { Holder = null };
+        await using var h = await AlertHarness.StartAsync(Fleet, lease);
+        await h.PostAsync("nodes", "beat", "{}", source: "llama-3", at: AlertHarness.T0);
+        await h.TickAsync(50);
+
+        lease.Holder = "node-b"; // node-b took the lease: it sends what it kept
+        await h.TickAsync(2);
+        lease.TakeOver();
+        await h.TickAsync();
+        Assert.Single(h.Outbox.Notices); // within a lookback of node-b appearing: node-b may have died before sending it
+
+        lease.Held = false;
+        lease.Holder = "node-b";
+        await h.PostAsync("nodes", "beat", "{}", source: "llama-3");
+        await h.TickAsync(10);
+        lease.TakeOver();
+        await h.TickAsync();
+        Assert.Single(h.Outbox.Notices); // the resolve, seen 10 s ago with node-b holding: node-b sent it
+    }
+
+    [Fact]
     public async Task A_lease_lost_stops_notices_at_once()
     {
         var lease = new ScriptedLease(TimeSpan.FromSeconds(5));
