@@ -19,9 +19,9 @@ public sealed class ServerOptions
     public string? Log { get; init; }
 
     /// <summary>
-    /// With <see cref="Log"/>: how long the alert lease outlives its holder's last renew (renewed every third of it), so
-    /// how long alert notices may wait when the notifying node dies. The nodes of one stream should agree on it. Default
-    /// 10 s; at least 1 s.
+    /// With the JetStream log: how long the alert lease outlives its holder's last renew (renewed every third of it), so
+    /// how long alert notices may wait when the notifying node dies. Used when this node creates the lease bucket; once it
+    /// exists, the bucket's max age is every node's TTL. Default 10 s; at least 1 s.
     /// </summary>
     public TimeSpan AlertLeaseTtl { get; init; } = TimeSpan.FromSeconds(10);
 
