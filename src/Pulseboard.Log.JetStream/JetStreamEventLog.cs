@@ -20,6 +20,15 @@ public sealed partial class JetStreamEventLog : IEventLog
 {
     private const string SubjectPrefix = "pulseboard.events.";
 
+    /// <summary>
+    /// The header every event Pulseboard publishes carries: another NATS client of the account may publish on
+    /// <c>pulseboard.events.&gt;</c>, and a reader skips what lacks it.
+    /// </summary>
+    internal const string FormatHeader = "Pulseboard-Format";
+
+    /// <summary>The value of <see cref="FormatHeader"/>: the stored message is <see cref="StoredLine"/>'s layout.</summary>
+    internal const string FormatVersion = "1";
+
     private readonly NatsConnection _connection;
     private readonly NatsJSContext _js;
     private readonly JetStreamEventLogOptions _options;
@@ -39,6 +48,9 @@ public sealed partial class JetStreamEventLog : IEventLog
         Observe(stream.Info.State);
         _listening = ListenAsync();
     }
+
+    /// <summary>The options this log was opened with.</summary>
+    internal JetStreamEventLogOptions Options => _options;
 
     /// <inheritdoc/>
     public long Start => Volatile.Read(ref _start);
