@@ -16,11 +16,23 @@ namespace Pulseboard.Tests.Server;
 /// Any NATS client of the account can publish on <c>pulseboard.events.&gt;</c>: what Pulseboard did not write is
 /// skipped by every node (not taken for an expiry that rebuilds the caches), and never stops a node.
 /// </summary>
-public sealed class JetStreamForeignMessageTests(NatsServerProcess nats) : IClassFixture<NatsServerProcess>, IDisposable
+public sealed class JetStreamForeignMessageTests(NatsServerProcess nats) : IClassFixture<NatsServerProcess>, IAsyncLifetime
 {
+    private const string OtherStream = "PB_OPTIONS";
     private readonly TempDirectory _data = new();
 
-    public void Dispose() => _data.Dispose();
+    /// <summary>Each test starts from no stream (both take the same subjects).</summary>
+    public async Task InitializeAsync()
+    {
+        await nats.DeleteStreamAsync();
+        await nats.DeleteStreamAsync(OtherStream);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await nats.DeleteStreamAsync(OtherStream);
+        _data.Dispose();
+    }
 
     private Pulseboard.Server.ServerOptions Options(JetStreamEventLogOptions? log = null, int maxEventBytes = EventRules.DefaultMaxEventBytes) => new()
     {
@@ -34,7 +46,6 @@ public sealed class JetStreamForeignMessageTests(NatsServerProcess nats) : IClas
     [Fact]
     public async Task Foreign_and_empty_messages_between_events_are_skipped_and_nothing_is_rebuilt()
     {
-        await nats.DeleteStreamAsync();
         var logger = new Recorder();
         await using var server = await TestServer.StartAsync(Options(), services => services.AddSingleton<ILoggerProvider>(logger));
         Assert.Equal(HttpStatusCode.Accepted, await PostAsync(server, """[{"dashboard":"costs","section":"spend","action":"spent","content":{"usd":1}},{"dashboard":"costs","section":"spend","action":"spent","content":{"usd":2}}]"""));
@@ -72,7 +83,6 @@ public sealed class JetStreamForeignMessageTests(NatsServerProcess nats) : IClas
     [Fact]
     public async Task A_message_with_the_header_that_is_no_event_does_not_stop_the_node()
     {
-        await nats.DeleteStreamAsync();
         var logger = new Recorder();
         await using var server = await TestServer.StartAsync(Options(), services => services.AddSingleton<ILoggerProvider>(logger));
         Assert.Equal(HttpStatusCode.Accepted, await PostAsync(server, """{"dashboard":"costs","section":"spend","action":"spent","content":{"usd":1}}"""));
@@ -95,10 +105,9 @@ public sealed class JetStreamForeignMessageTests(NatsServerProcess nats) : IClas
     [Fact]
     public async Task Every_JetStream_option_of_the_server_reaches_the_log_but_its_event_size()
     {
-        await nats.DeleteStreamAsync("PB_OPTIONS");
         var given = new JetStreamEventLogOptions
         {
-            Urls = nats.Url, Stream = "PB_OPTIONS", Replicas = 1, MaxAge = TimeSpan.FromDays(2), DuplicateWindow = TimeSpan.FromMinutes(3),
+            Urls = nats.Url, Stream = OtherStream, Replicas = 1, MaxAge = TimeSpan.FromDays(2), DuplicateWindow = TimeSpan.FromMinutes(3),
             UnavailableAfter = TimeSpan.FromSeconds(4), MaxEventBytes = 1000,
         };
         await using var server = await TestServer.StartAsync(Options(given, maxEventBytes: 2000));
@@ -111,7 +120,6 @@ public sealed class JetStreamForeignMessageTests(NatsServerProcess nats) : IClas
         {
             Assert.Equal(property.GetValue(given), property.GetValue(used)); // a field added later is passed through too
         }
-        await nats.DeleteStreamAsync("PB_OPTIONS");
     }
 
     private static async Task<HttpStatusCode> PostAsync(TestServer server, string json)
