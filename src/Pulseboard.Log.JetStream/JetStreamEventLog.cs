@@ -8,6 +8,8 @@ namespace Pulseboard.Log.JetStream;
 /// The event log on NATS JetStream: one stream, subjects <c>pulseboard.events.&lt;dashboard&gt;.&lt;section&gt;</c>, file
 /// storage, no deletes or purges. <c>seq</c> is the stream sequence, <c>received</c> the time the stream stored the
 /// event, retention the stream's max age, and an event's id its <c>Nats-Msg-Id</c> within the duplicate window.
+/// Each event's message carries the header <c>Pulseboard-Format: 1</c>; a reader skips a message without it (another
+/// NATS client of the account publishing on these subjects) as a position that holds no event.
 /// </summary>
 /// <remarks>
 /// Thread-safe; several nodes may append to the same stream at once. An append is acknowledged once the stream stored
