@@ -70,8 +70,15 @@ public sealed partial class JetStreamEventLog
             return outcomes;
         }
         cancellationToken.ThrowIfCancellationRequested();
-        var retryAfter = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(_options.UnavailableAfter.TotalSeconds / 2)));
         var which = stored.Count == 0 ? "none was acknowledged" : $"the events at indexes {string.Join(", ", stored)} were stored";
+        if (failure is NatsJSApiException refused)
+        {
+            // The stream answered and refused (a limit reached, the stream deleted or sealed): retrying will not help.
+            throw new LogWriteException(
+                $"The stream {_options.Stream} at {_options.Shown} refused the events: {_options.Scrub(refused.Error.Description ?? refused.Message)} (JetStream error {refused.Error.ErrCode}); {which}. Fix the stream (its limits, or recreate it) before retrying.",
+                refused, faulted: false);
+        }
+        var retryAfter = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(_options.UnavailableAfter.TotalSeconds / 2)));
         throw new LogWriteException(
             $"The stream {_options.Stream} at {_options.Shown} did not acknowledge within {_options.UnavailableAfter.TotalSeconds:0.#} s ({_options.Scrub(failure.Message)}); {which}. Retry with the same ids in {retryAfter.TotalSeconds:0} s.",
             failure, retryAfter, stored);
@@ -133,24 +140,35 @@ public sealed partial class JetStreamEventLog
             attempt.CancelAfter(s_attempt);
             try
             {
-                var ack = await _js.PublishAsync(subject, message, opts: opts, cancellationToken: attempt.Token).ConfigureAwait(false);
+                // New headers each attempt: the client adds Nats-Msg-Id to them and may keep them read-only once sent.
+                var headers = new NatsHeaders { [FormatHeader] = FormatVersion };
+                var ack = await _js.PublishAsync(subject, message, headers: headers, opts: opts, cancellationToken: attempt.Token).ConfigureAwait(false);
                 if (ack.Error is null)
                 {
                     return ack;
                 }
-                if (ack.Error.Code != 503)
+                if (!Retryable(ack.Error))
                 {
                     throw new NatsJSApiException(ack.Error);
                 }
             }
             catch (Exception ex) when (ex is NatsException or TimeoutException or OperationCanceledException
-                && !bound.IsCancellationRequested && ex is not NatsJSApiException { Error.Code: not 503 })
+                && !bound.IsCancellationRequested && !(ex is NatsJSApiException refused && !Retryable(refused.Error)))
             {
                 // No quorum, no connection, or an ack lost on the way: the same message again, after a pause.
             }
             await Task.Delay(s_backoff, bound).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Whether the stream may take the message later: a 503 (no quorum, a leader being elected), except a store that
+    /// failed on the stream's limits (max messages or bytes with the discard policy new), which a retry does not fix.
+    /// </summary>
+    private static bool Retryable(ApiError error) => error.Code == 503 && error.ErrCode != StoreFailed;
+
+    /// <summary>JetStream's <c>JSStreamStoreFailedError</c>: a limit of the stream refused the message (code 503).</summary>
+    private const int StoreFailed = 10077;
 
     /// <summary>The id that deduplicates retries of an event that has none; never written into the event.</summary>
     private static string GeneratedId() => "pulseboard-" + Guid.NewGuid().ToString("N");

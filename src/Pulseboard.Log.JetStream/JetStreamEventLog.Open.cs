@@ -8,12 +8,14 @@ public sealed partial class JetStreamEventLog
 {
     /// <summary>
     /// Connects (to the first of <see cref="JetStreamEventLogOptions.Urls"/> that answers), creates the stream when it
-    /// is missing (or updates its limits), and opens the log.
+    /// is missing, and opens the log. An existing stream keeps its settings (replicas, max age, duplicate window): the
+    /// options only shape a stream this creates.
     /// </summary>
     /// <exception cref="ArgumentException">An option is invalid; the message says how to fix it.</exception>
     /// <exception cref="LogWriteException">
-    /// No server answered, the login was refused, or the stream could not be created (more replicas than the cluster
-    /// has servers); the message names the URLs tried, never a password.
+    /// No server answered, the login was refused, the stream could not be created (more replicas than the cluster
+    /// has servers), or <see cref="JetStreamEventLogOptions.Replicas"/> differs from an existing stream's; the message
+    /// names the URLs tried, never a password.
     /// </exception>
     public static async Task<JetStreamEventLog> OpenAsync(JetStreamEventLogOptions options, CancellationToken cancellationToken = default)
     {
@@ -29,21 +31,38 @@ public sealed partial class JetStreamEventLog
             var js = new NatsJSContext(connection);
             var stream = await WhileElectingAsync(async () =>
             {
-                replicas = options.Replicas ?? await ExistingReplicasAsync(js, options.Stream, cancellationToken).ConfigureAwait(false) ?? (servers >= 3 ? 3 : 1);
+                if (await ExistingAsync(js, options.Stream, cancellationToken).ConfigureAwait(false) is { } existing)
+                {
+                    return Kept(existing, options);
+                }
+                replicas = options.Replicas ?? (servers >= 3 ? 3 : 1);
                 if (replicas > 1 && connection.ServerInfo?.Cluster is null)
                 {
                     throw new LogWriteException($"The stream {options.Stream} needs {replicas} replicas, but the server at {options.Shown} is not in a cluster: give --replicas 1, or start a cluster of at least {replicas} servers (docs/SCALING.md).", null, faulted: false);
                 }
-                return await js.CreateOrUpdateStreamAsync(new StreamConfig(options.Stream, [SubjectPrefix + ">"])
+                try
                 {
-                    Storage = StreamConfigStorage.File,
-                    NumReplicas = replicas,
-                    MaxAge = options.MaxAge,
-                    DuplicateWindow = options.DuplicateWindow,
-                    DenyDelete = true,
-                    DenyPurge = true,
-                    AllowDirect = true,
-                }, cancellationToken).ConfigureAwait(false);
+                    return await js.CreateStreamAsync(new StreamConfig(options.Stream, [SubjectPrefix + ">"])
+                    {
+                        Storage = StreamConfigStorage.File,
+                        NumReplicas = replicas,
+                        MaxAge = options.MaxAge,
+                        DuplicateWindow = options.DuplicateWindow,
+                        DenyDelete = true,
+                        DenyPurge = true,
+                        AllowDirect = true,
+                    }, cancellationToken).ConfigureAwait(false);
+                }
+                catch (NatsJSApiException ex) when (ex.Error.ErrCode == NameInUse)
+                {
+                    // Another node created it, with other settings, a moment ago.
+                    var created = await ExistingAsync(js, options.Stream, cancellationToken).ConfigureAwait(false);
+                    if (created is null)
+                    {
+                        throw;
+                    }
+                    return Kept(created, options);
+                }
             }, cancellationToken).ConfigureAwait(false);
             return new JetStreamEventLog(connection, js, stream, options);
         }
@@ -100,16 +119,35 @@ public sealed partial class JetStreamEventLog
     private static int ClusterSize(INatsServerInfo? info) =>
         info?.Cluster is null ? 1 : Math.Max(1, (info.ClientConnectUrls ?? []).Distinct(StringComparer.Ordinal).Count());
 
-    private static async Task<int?> ExistingReplicasAsync(NatsJSContext js, string name, CancellationToken cancellationToken)
+    /// <summary>JetStream's <c>JSStreamNameExistErr</c>: a stream of that name exists with another configuration.</summary>
+    private const int NameInUse = 10058;
+
+    /// <summary>The stream, when it exists.</summary>
+    private static async Task<INatsJSStream?> ExistingAsync(NatsJSContext js, string name, CancellationToken cancellationToken)
     {
         try
         {
-            var stream = await js.GetStreamAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return stream.Info.Config.NumReplicas;
+            return await js.GetStreamAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (NatsJSApiException ex) when (ex.Error.Code == 404)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// An existing stream as it is: other nodes share it, so opening never changes its replicas, max age or duplicate
+    /// window. Replicas asked for explicitly that differ from the stream's fail, saying how to change them on purpose.
+    /// </summary>
+    private static INatsJSStream Kept(INatsJSStream stream, JetStreamEventLogOptions options)
+    {
+        var has = Math.Max(1, stream.Info.Config.NumReplicas);
+        if (options.Replicas is { } asked && asked != has)
+        {
+            throw new LogWriteException(
+                $"The stream {options.Stream} at {options.Shown} has {has} replica{(has == 1 ? "" : "s")}, not the {asked} asked for (--replicas), and opening the log does not change a stream other nodes share. Leave out --replicas to use it as it is, or change it on purpose: nats stream edit {options.Stream} --replicas {asked}.",
+                null, faulted: false);
+        }
+        return stream;
     }
 }

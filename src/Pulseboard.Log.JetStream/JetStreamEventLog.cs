@@ -8,6 +8,8 @@ namespace Pulseboard.Log.JetStream;
 /// The event log on NATS JetStream: one stream, subjects <c>pulseboard.events.&lt;dashboard&gt;.&lt;section&gt;</c>, file
 /// storage, no deletes or purges. <c>seq</c> is the stream sequence, <c>received</c> the time the stream stored the
 /// event, retention the stream's max age, and an event's id its <c>Nats-Msg-Id</c> within the duplicate window.
+/// Each event's message carries the header <c>Pulseboard-Format: 1</c>; a reader skips a message without it (another
+/// NATS client of the account publishing on these subjects) as a position that holds no event.
 /// </summary>
 /// <remarks>
 /// Thread-safe; several nodes may append to the same stream at once. An append is acknowledged once the stream stored
@@ -19,6 +21,15 @@ namespace Pulseboard.Log.JetStream;
 public sealed partial class JetStreamEventLog : IEventLog
 {
     private const string SubjectPrefix = "pulseboard.events.";
+
+    /// <summary>
+    /// The header every event Pulseboard publishes carries: another NATS client of the account may publish on
+    /// <c>pulseboard.events.&gt;</c>, and a reader skips what lacks it.
+    /// </summary>
+    internal const string FormatHeader = "Pulseboard-Format";
+
+    /// <summary>The value of <see cref="FormatHeader"/>: the stored message is <see cref="StoredLine"/>'s layout.</summary>
+    internal const string FormatVersion = "1";
 
     private readonly NatsConnection _connection;
     private readonly NatsJSContext _js;
@@ -39,6 +50,9 @@ public sealed partial class JetStreamEventLog : IEventLog
         Observe(stream.Info.State);
         _listening = ListenAsync();
     }
+
+    /// <summary>The options this log was opened with.</summary>
+    internal JetStreamEventLogOptions Options => _options;
 
     /// <inheritdoc/>
     public long Start => Volatile.Read(ref _start);

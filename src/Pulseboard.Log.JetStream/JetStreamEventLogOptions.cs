@@ -18,20 +18,29 @@ public sealed class JetStreamEventLogOptions
     /// <summary>
     /// Copies of each event the cluster keeps; an append is acknowledged by a quorum of them. Default null: an existing
     /// stream keeps its count; a new one gets 3 when the server reports a cluster of three or more servers, else 1.
+    /// Given, and an existing stream has another count, opening fails (change it on purpose with <c>nats stream edit</c>).
     /// </summary>
     public int? Replicas { get; init; }
 
     /// <summary>A NATS <c>.creds</c> file (a user JWT and its nkey seed) to log in with. Default null: none.</summary>
     public string? CredsFile { get; init; }
 
-    /// <summary>How long the stream keeps an event (retention, per event). Default 7 days, like the file log.</summary>
+    /// <summary>
+    /// How long the stream keeps an event (retention, per event), for a stream opening creates; an existing stream keeps
+    /// its own. Default 7 days, like the file log.
+    /// </summary>
     public TimeSpan MaxAge { get; init; } = TimeSpan.FromDays(7);
 
-    /// <summary>How long a repeated id is answered with its original seq; past it the id is stored again. Default 10 minutes.</summary>
+    /// <summary>
+    /// How long a repeated id is answered with its original seq (past it the id is stored again), for a stream opening
+    /// creates; an existing stream keeps its own. Default 10 minutes.
+    /// </summary>
     public TimeSpan DuplicateWindow { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The largest event, serialized, that is stored. Default 65536, like the file log.</summary>
-    public int MaxEventBytes { get; init; } = EventRules.DefaultMaxEventBytes;
+    public int MaxEventBytes { get => _maxEventBytes; init => _maxEventBytes = value; }
+
+    private int _maxEventBytes = EventRules.DefaultMaxEventBytes;
 
     /// <summary>
     /// How long an append keeps retrying, with the same <c>Nats-Msg-Id</c>, while no quorum acknowledges (a server
@@ -40,6 +49,14 @@ public sealed class JetStreamEventLogOptions
     /// timeout, over the few seconds an election takes.
     /// </summary>
     public TimeSpan UnavailableAfter { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A copy of these options, every one of them, with <see cref="MaxEventBytes"/> replaced.</summary>
+    internal JetStreamEventLogOptions WithMaxEventBytes(int maxEventBytes)
+    {
+        var copy = (JetStreamEventLogOptions)MemberwiseClone();
+        copy._maxEventBytes = maxEventBytes;
+        return copy;
+    }
 
     internal string[] Servers => Urls.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

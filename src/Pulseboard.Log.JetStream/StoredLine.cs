@@ -25,6 +25,35 @@ internal static class StoredLine
         return message;
     }
 
+    /// <summary>
+    /// Whether <paramref name="message"/> has the layout <see cref="ToMessage"/> writes: one line holding a JSON object
+    /// with at least one field, from its first byte to its last.
+    /// </summary>
+    public static bool IsMessage(ReadOnlySpan<byte> message)
+    {
+        if (message.Length < 2 || message[0] != (byte)'{' || message[^1] != (byte)'}' || message.IndexOfAny((byte)'\n', (byte)'\r') >= 0)
+        {
+            return false;
+        }
+        var reader = new Utf8JsonReader(message);
+        try
+        {
+            if (!reader.Read() || !reader.Read() || reader.TokenType != JsonTokenType.PropertyName)
+            {
+                return false;
+            }
+            while (reader.Read())
+            {
+                // to the end: the reader throws on anything that is not JSON, or on more than one value
+            }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The log line for a stored message.</summary>
     public static byte[] ToLine(long seq, DateTimeOffset received, ReadOnlySpan<byte> message)
     {

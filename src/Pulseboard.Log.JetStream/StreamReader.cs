@@ -66,7 +66,7 @@ public sealed partial class JetStreamEventLog
                 var got = 0;
                 await foreach (var message in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = want }, cancellationToken: bound.Token).ConfigureAwait(false))
                 {
-                    if (message.Metadata is not { } metadata || message.Data is null)
+                    if (message.Metadata is not { } metadata)
                     {
                         continue;
                     }
@@ -75,12 +75,22 @@ public sealed partial class JetStreamEventLog
                     {
                         continue;
                     }
-                    into.Add(new LogRecord(seq, StoredLine.ToLine(seq, metadata.Timestamp, message.Data)));
+                    if (seq > next)
+                    {
+                        // The stream no longer holds next..seq-1: only max age (or a limit) removes messages, oldest
+                        // first, so it starts at seq now. A reader of Start then tells this from a skipped foreign one.
+                        Raise(ref log._start, seq);
+                    }
+                    if (Written(message.Headers, message.Data))
+                    {
+                        into.Add(new LogRecord(seq, StoredLine.ToLine(seq, metadata.Timestamp, message.Data)));
+                        count++;
+                    }
+                    // else: published by another client of the account on these subjects; its position is skipped
                     next = seq + 1;
                     reading.Next = next;
                     got++;
                 }
-                count += got;
                 if (got == 0)
                 {
                     // Nothing from next to the end we saw: aged out while we read. Look again where the stream starts.
@@ -93,6 +103,14 @@ public sealed partial class JetStreamEventLog
             }
             reading.Next = next;
         }
+
+        /// <summary>
+        /// Whether Pulseboard wrote the message: it carries <see cref="FormatHeader"/> and is one line of JSON object
+        /// with fields. Anything else on the subjects (an empty or foreign payload) is not an event.
+        /// </summary>
+        private static bool Written(NATS.Client.Core.NatsHeaders? headers, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] byte[]? data) =>
+            headers is not null && headers.TryGetValue(FormatHeader, out var format) && format == FormatVersion
+            && data is not null && StoredLine.IsMessage(data);
 
         /// <summary>Where a read got to, kept when it fails partway.</summary>
         private sealed class Reading(long next)

@@ -135,7 +135,9 @@ public sealed class Projector : IDisposable
     /// Rebuilds, from <paramref name="start"/>, every cache that needs a position before it: events it never read
     /// expired (the stream's max age) or were purged, so what it holds can no longer be brought up to date. Each cache is
     /// then a pure function of the log as it is now, and nodes that read the same log converge. In a cycle, called only
-    /// when the cursor skipped to <paramref name="start"/>, so every cache that has not passed it missed events.
+    /// when the cursor skipped positions, with <paramref name="start"/> no later than the log's start: the positions
+    /// before it are gone, so every cache that has not passed it missed events (a skipped position at or after the log's
+    /// start held no event).
     /// </summary>
     private void Expired(long start)
     {
@@ -206,7 +208,7 @@ public sealed class Projector : IDisposable
             {
                 if (_cursor.Next > expected)
                 {
-                    Expired(_cursor.Next); // the cursor moved past positions that aged out, and found nothing after
+                    Expired(Math.Min(_cursor.Next, log.Start)); // positions aged out (or were not events), nothing after
                 }
                 break;
             }
@@ -214,10 +216,27 @@ public sealed class Projector : IDisposable
             {
                 if (record.Seq > expected)
                 {
-                    Expired(record.Seq); // skipped: aged out while this projector was behind
+                    // Skipped: aged out while this projector was behind, or not an event (a message another client
+                    // published on a distributed log's subjects). Only positions before the log's start were lost.
+                    Expired(Math.Min(record.Seq, log.Start));
                 }
                 expected = record.Seq + 1;
-                applied += Apply(ProjectedEvent.Read(record, _names)) ? 1 : 0;
+                ProjectedEvent e;
+                try
+                {
+                    e = ProjectedEvent.Read(record, _names);
+                }
+                catch (FormatException)
+                {
+                    // The events before this line are applied in memory: a retry goes on from this line, not again
+                    // from the caches' old positions (as after a failed read).
+                    foreach (var cache in _caches)
+                    {
+                        cache.Next = Math.Max(cache.Next, record.Seq);
+                    }
+                    throw;
+                }
+                applied += Apply(e) ? 1 : 0;
             }
             events += _records.Count;
             progress?.Report(_cursor.Next - 1);

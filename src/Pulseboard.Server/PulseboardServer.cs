@@ -136,16 +136,8 @@ public static class PulseboardServer
         if ((options.JetStream ?? (options.Log is { } urls ? new Log.JetStream.JetStreamEventLogOptions { Urls = urls } : null)) is { } jetStream)
         {
             // Opened at build, like the file log: a stream that cannot be reached fails before anything listens.
-            services.AddSingleton<IEventLog>(_ => Log.JetStream.JetStreamEventLog.OpenAsync(new Log.JetStream.JetStreamEventLogOptions
-            {
-                Urls = jetStream.Urls,
-                Stream = jetStream.Stream,
-                Replicas = jetStream.Replicas,
-                CredsFile = jetStream.CredsFile,
-                MaxAge = jetStream.MaxAge,
-                DuplicateWindow = jetStream.DuplicateWindow,
-                MaxEventBytes = options.MaxEventBytes,
-            }).GetAwaiter().GetResult());
+            // Every option as given (its UnavailableAfter too); only the size limit is the server's, ingest's and the log's alike.
+            services.AddSingleton<IEventLog>(_ => Log.JetStream.JetStreamEventLog.OpenAsync(jetStream.WithMaxEventBytes(options.MaxEventBytes)).GetAwaiter().GetResult());
             return services;
         }
         services.AddSingleton(provider => FileEventLog.Open(new FileEventLogOptions

@@ -53,14 +53,20 @@ internal sealed class ProjectorService(IEventLog log, CacheStore caches, ServerO
             {
                 await projector.RunAsync(log, stoppingToken).ConfigureAwait(false);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or FormatException)
             {
                 // A full or failing disk must not stop the server: events are still taken (or refused with 507),
                 // and the caches that could not be written stay dirty and are written once the disk allows it. A log
                 // on other servers that does not answer (a stream electing its leader) is waited for the same way.
+                // A line that does not parse (a message on a distributed log's subjects that only looks like an event)
+                // must not stop the host either: it is logged, and retried after the same back-off.
                 if (ex is LogUnreachableException)
                 {
                     logger.ProjectorCannotRead(ex.Message, wait.TotalSeconds);
+                }
+                else if (ex is FormatException)
+                {
+                    logger.ProjectorCannotParse(ex.Message, wait.TotalSeconds);
                 }
                 else
                 {
@@ -90,4 +96,7 @@ internal static partial class ProjectorServiceMessages
 
     [LoggerMessage(202, LogLevel.Warning, "The projector cannot read the log: {Reason} Retrying in {Seconds} s")]
     public static partial void ProjectorCannotRead(this ILogger logger, string reason, double seconds);
+
+    [LoggerMessage(203, LogLevel.Error, "The projector cannot parse an event in the log: {Reason} Retrying in {Seconds} s")]
+    public static partial void ProjectorCannotParse(this ILogger logger, string reason, double seconds);
 }

@@ -123,6 +123,64 @@ public sealed class JetStreamEventLogTests(NatsServerProcess nats) : EventLogCon
     }
 
     [Fact]
+    public async Task Opening_an_existing_stream_keeps_its_replicas_max_age_and_duplicate_window()
+    {
+        await using (await JetStreamEventLog.OpenAsync(new JetStreamEventLogOptions { Urls = nats.Url, Stream = Stream, MaxAge = TimeSpan.FromDays(2), DuplicateWindow = TimeSpan.FromMinutes(1) }))
+        {
+        }
+        // What `pulseboard tail` opens with: the defaults (7 days, 10 minutes), replicas not given.
+        await using (Open())
+        {
+        }
+        await using (await JetStreamEventLog.OpenAsync(new JetStreamEventLogOptions { Urls = nats.Url, Stream = Stream, Replicas = 1 }))
+        {
+        }
+        var config = await ConfigAsync();
+        Assert.Equal(TimeSpan.FromDays(2), config.MaxAge);
+        Assert.Equal(TimeSpan.FromMinutes(1), config.DuplicateWindow);
+        Assert.Equal(1, config.NumReplicas);
+    }
+
+    [Fact]
+    public async Task Replicas_asked_for_that_differ_from_the_streams_fail_with_how_to_change_them()
+    {
+        await using (Open())
+        {
+        }
+        var error = await Assert.ThrowsAsync<LogWriteException>(() => JetStreamEventLog.OpenAsync(new JetStreamEventLogOptions { Urls = nats.Url, Stream = Stream, Replicas = 3 }));
+        Assert.Contains("has 1 replica, not the 3 asked for", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"nats stream edit {Stream} --replicas 3", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, (await ConfigAsync()).NumReplicas);
+    }
+
+    [Fact]
+    public async Task An_append_the_stream_refuses_fails_at_once_without_RetryAfter_and_with_the_servers_reason()
+    {
+        await using (var connection = new NatsConnection(NatsOpts.Default with { Url = nats.Url }))
+        {
+            // Made by an operator before any node opened it: two messages at most, and new ones refused past that.
+            await new NatsJSContext(connection).CreateStreamAsync(new NATS.Client.JetStream.Models.StreamConfig(Stream, ["pulseboard.events.>"])
+            {
+                MaxMsgs = 2,
+                Discard = NATS.Client.JetStream.Models.StreamConfigDiscard.New,
+            });
+        }
+        await using var log = Open();
+        Assert.Equal([AppendOutcome.At(1), AppendOutcome.At(2)], await log.AppendAsync([Sample.Make(0), Sample.Make(1)]));
+        var error = await Assert.ThrowsAsync<LogWriteException>(async () => await log.AppendAsync([Sample.Make(2, id: "full")]));
+        Assert.Null(error.RetryAfter);
+        Assert.False(error.Faulted);
+        Assert.Contains("maximum messages", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"The stream {Stream}", error.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<NATS.Client.JetStream.Models.StreamConfig> ConfigAsync()
+    {
+        await using var connection = new NatsConnection(NatsOpts.Default with { Url = nats.Url });
+        return (await new NatsJSContext(connection).GetStreamAsync(Stream)).Info.Config;
+    }
+
+    [Fact]
     public async Task A_server_that_is_not_there_is_named_in_the_error()
     {
         var url = $"nats://127.0.0.1:{TestServer.FreePort()}";
