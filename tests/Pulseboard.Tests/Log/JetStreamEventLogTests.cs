@@ -82,7 +82,7 @@ public sealed class JetStreamEventLogTests(NatsServerProcess nats) : EventLogCon
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while ((await log.PurgeAsync(DateTimeOffset.MinValue, bound.Token)).Start <= 3)
         {
-            await Task.Yield();
+            await Task.Delay(TimeSpan.FromMilliseconds(50), bound.Token); // a short pause, not a busy loop beside nats-server
         }
         var after = await log.AppendAsync([Sample.Make(3, id: "a")]);
         Assert.Equal([AppendOutcome.At(4)], after); // past the window an id is stored again
@@ -115,11 +115,41 @@ public sealed class JetStreamEventLogTests(NatsServerProcess nats) : EventLogCon
     {
         await using var writer = Open();
         await using var reader = Open();
+        // No safety-net poll within the test's bound: only the wake subscription can end the wait.
+        ((JetStreamEventLog)reader).Poll = TimeSpan.FromHours(2);
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var waiting = reader.WaitForAsync(0, bound.Token).AsTask();
         await writer.AppendAsync([Sample.Make(0)]);
         await waiting;
         Assert.Equal(1, reader.End);
+    }
+
+    [Fact]
+    public async Task A_reader_waits_through_a_server_that_is_killed_and_restarted()
+    {
+        await using var reader = Open();
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await nats.KillAsync();
+        try
+        {
+            // The stream does not answer: the wait keeps waiting (it used to throw LogUnreachableException at once).
+            var waiting = reader.WaitForAsync(0, bound.Token).AsTask();
+            var records = new List<LogRecord>();
+            using var cursor = reader.OpenCursor(1);
+            Assert.Throws<LogUnreachableException>(() => cursor.Read(records, 10)); // a read says so; the wait does not
+            Assert.False(waiting.IsCompleted, waiting.Exception?.ToString());
+            await nats.RestartAsync();
+            await using (var writer = Open())
+            {
+                await writer.AppendAsync([Sample.Make(0)]);
+            }
+            await waiting;
+            Assert.Equal(1, reader.End);
+        }
+        finally
+        {
+            await nats.RestartIfKilledAsync();
+        }
     }
 
     [Fact]

@@ -71,6 +71,15 @@ public sealed class NatsServerProcess : IAsyncLifetime
         await LaunchAsync();
     }
 
+    /// <summary>Starts the server again when a test killed it and failed before it restarted it: the class's other tests need it.</summary>
+    public async Task RestartIfKilledAsync()
+    {
+        if (_process is null or { HasExited: true })
+        {
+            await RestartAsync();
+        }
+    }
+
     private async Task LaunchAsync()
     {
         var port = _port;
