@@ -50,44 +50,6 @@ public sealed class JetStreamCliTests(NatsServerProcess nats) : IClassFixture<Na
     }
 
     [Fact]
-    public async Task Tail_follow_goes_on_through_a_server_killed_and_back_without_then_with_jetstream()
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "pulseboard.dll"), "tail", "--follow", "--data", _data.Path, "--log", nats.Url })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        Assert.Equal(0, (await RunAsync(null, nats.Url, "emit", "--dashboard", "a", "--section", "b", "--action", "first")).Code);
-        using var tail = System.Diagnostics.Process.Start(start)!;
-        var stderr = tail.StandardError.ReadToEndAsync();
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            Assert.StartsWith("{\"seq\":1,", await tail.StandardOutput.ReadLineAsync(timeout.Token), StringComparison.Ordinal);
-            await nats.KillAsync();
-            await nats.RestartAsync(jetStream: false); // the stream's requests get no responder, as in an election
-            Assert.Equal(1, (await RunAsync(null, nats.Url, "emit", "--dashboard", "a", "--section", "b", "--action", "lost")).Code);
-            await nats.KillAsync();
-            await nats.RestartAsync();
-            var emit = await RunAsync(null, nats.Url, "emit", "--dashboard", "a", "--section", "b", "--action", "second");
-            Assert.True(emit.Code == 0, emit.Stderr);
-            var line = await tail.StandardOutput.ReadLineAsync(timeout.Token);
-            Assert.False(tail.HasExited, await stderr);
-            Assert.StartsWith("{\"seq\":2,", line, StringComparison.Ordinal);
-        }
-        finally
-        {
-            if (!tail.HasExited)
-            {
-                tail.Kill();
-            }
-            await tail.WaitForExitAsync();
-            await nats.RestartIfKilledAsync();
-        }
-        Assert.DoesNotContain("Unhandled exception", await stderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task A_stream_that_cannot_be_reached_is_named()
     {
         var url = $"nats://127.0.0.1:{TestServer.FreePort()}";
