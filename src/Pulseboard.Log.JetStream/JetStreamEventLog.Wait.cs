@@ -4,14 +4,20 @@ namespace Pulseboard.Log.JetStream;
 
 public sealed partial class JetStreamEventLog
 {
-    /// <summary>How often <see cref="WaitForAsync"/> looks at the stream when no publish woke it: a safety net.</summary>
-    private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(5);
-
     /// <summary>
     /// How soon <see cref="WaitForAsync"/> looks again after a publish woke it but the stream did not show it yet (the
     /// subscription can see a publish before the stream has stored it).
     /// </summary>
     private static readonly TimeSpan s_recheck = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The first pause after the stream did not answer; each further one doubles, up to <see cref="Poll"/>.</summary>
+    private static readonly TimeSpan s_firstRetry = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How often <see cref="WaitForAsync"/> looks at the stream when no publish woke it: a safety net. Default 5 seconds;
+    /// a test sets it to hours to show that the wake subscription alone wakes a reader.
+    /// </summary>
+    internal TimeSpan Poll { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Wakes <see cref="WaitForAsync"/> on every publish to the stream's subjects, from any node: a core NATS
@@ -33,19 +39,29 @@ public sealed partial class JetStreamEventLog
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Keeps waiting while the stream does not answer (a server down, an election), looking again after 250 ms, then
+    /// twice as long each time up to <see cref="Poll"/>: the client reconnects on its own, and a reader such as
+    /// <c>tail --follow</c> goes on once it has.
+    /// </remarks>
     public async ValueTask WaitForAsync(long after, CancellationToken cancellationToken)
     {
-        var pause = s_poll;
+        var poll = Poll;
+        var pause = poll;
+        var retry = s_firstRetry;
         while (true)
         {
             var woken = _appended.Next;
             try
             {
                 await RefreshAsync(cancellationToken).ConfigureAwait(false);
+                retry = s_firstRetry;
             }
-            catch (Exception ex) when (ex is NatsException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            catch (LogUnreachableException) when (!cancellationToken.IsCancellationRequested)
             {
-                // The stream does not answer (a server down, an election): keep waiting; the client reconnects.
+                // RefreshAsync turned the client's NatsException or TimeoutException into this: keep waiting.
+                pause = retry < poll ? retry : poll;
+                retry = pause * 2;
             }
             if (End > after)
             {
@@ -55,7 +71,7 @@ public sealed partial class JetStreamEventLog
             var first = await Task.WhenAny(woken, Task.Delay(pause, waited.Token)).ConfigureAwait(false);
             await waited.CancelAsync().ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            pause = first == woken ? s_recheck : s_poll;
+            pause = first == woken ? s_recheck : poll;
         }
     }
 }

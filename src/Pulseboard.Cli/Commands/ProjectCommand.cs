@@ -87,12 +87,23 @@ internal static class ProjectCommand
             var progress = new ProgressLine(name, log.Start, end);
             long events = 0, applied = 0, written = 0;
             CycleResult cycle;
-            do
+            try
             {
-                cycle = projector.RunOnce(log, progress, cancellationToken);
-                (events, applied, written) = (events + cycle.Events, applied + cycle.Applied, written + cycle.CachesWritten);
+                do
+                {
+                    cycle = projector.RunOnce(log, progress, cancellationToken);
+                    (events, applied, written) = (events + cycle.Events, applied + cycle.Applied, written + cycle.CachesWritten);
+                }
+                while (cycle.Position < end && cycle.Events > 0);
             }
-            while (cycle.Position < end && cycle.Events > 0);
+            catch (IOException ex)
+            {
+                // The log did not answer (a NATS server down, an election) or could not be read: one line, exit 1, and
+                // the command run again goes on from where the caches are.
+                progress.Done();
+                await Console.Error.WriteLineAsync($"pulseboard {name}: {TailCommand.OneLine(ex.Message)} The caches are not up to date: run it again once the log answers.").ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
             progress.Done();
             Console.WriteLine($"{events:N0} events read, {applied:N0} applied, {written} cache writes; caches are at seq {cycle.Position:N0}");
             return projector.Definitions.Errors.Count == 0 ? ExitCodes.Ok : ExitCodes.BadInput;

@@ -11,6 +11,9 @@ namespace Pulseboard.Cli.Commands;
 /// </summary>
 internal static class TailCommand
 {
+    /// <summary>How long <c>--follow</c> waits before reading again when the log did not answer.</summary>
+    private static readonly TimeSpan s_retry = TimeSpan.FromSeconds(1);
+
     public static Command Create(Option<string> data, Option<string> dashboards, JetStreamLog log)
     {
         var count = new Option<int>("-n", "--lines") { Description = "How many of the last events to print", DefaultValueFactory = _ => 10 };
@@ -63,16 +66,43 @@ internal static class TailCommand
             var from = stray is null ? Math.Max(reader.Start, reader.End - lines + 1) : reader.Start;
             using var cursor = reader.OpenCursor(from);
             var batch = new List<LogRecord>();
+            var following = parsed.GetValue(follow);
             try
             {
                 if (stray is not null)
                 {
                     await stray.PrintLastAsync(cursor, lines, reader.End, stdout, cancellationToken).ConfigureAwait(false);
                 }
+                var unreachable = false;
                 do
                 {
-                    while (cursor.Read(batch, 1024) > 0)
+                    while (true)
                     {
+                        int read;
+                        try
+                        {
+                            read = cursor.Read(batch, 1024);
+                        }
+                        catch (IOException ex) when (following)
+                        {
+                            // The log did not answer (a NATS server down, an election): say so once, and read again.
+                            if (!unreachable)
+                            {
+                                unreachable = true;
+                                await Console.Error.WriteLineAsync($"pulseboard tail: {OneLine(ex.Message)} Retrying every {s_retry.TotalSeconds:0} s (Ctrl+C stops).").ConfigureAwait(false);
+                            }
+                            await Task.Delay(s_retry, cancellationToken).ConfigureAwait(false);
+                            continue;
+                        }
+                        if (unreachable)
+                        {
+                            unreachable = false;
+                            await Console.Error.WriteLineAsync("pulseboard tail: the log answers again; following.").ConfigureAwait(false);
+                        }
+                        if (read == 0)
+                        {
+                            break;
+                        }
                         foreach (var record in batch)
                         {
                             if (stray is null || stray.IsStray(record))
@@ -84,21 +114,29 @@ internal static class TailCommand
                         batch.Clear();
                         await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
                     }
-                    if (parsed.GetValue(follow))
+                    if (following)
                     {
                         await reader.WaitForAsync(cursor.Next - 1, cancellationToken).ConfigureAwait(false);
                     }
                 }
-                while (parsed.GetValue(follow));
+                while (following);
             }
             catch (OperationCanceledException)
             {
                 // Ctrl+C ends --follow.
             }
+            catch (IOException ex)
+            {
+                await Console.Error.WriteLineAsync($"pulseboard tail: {OneLine(ex.Message)}").ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    /// <summary>A message on one line, whatever the server it came from put in it.</summary>
+    internal static string OneLine(string message) => message.ReplaceLineEndings(" ");
 
     /// <summary>Finds stray events with the projector's own index: one lookup per address, not every matcher per event.</summary>
     private sealed class Stray(DefinitionSet definitions)

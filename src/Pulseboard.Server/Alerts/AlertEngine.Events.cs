@@ -17,7 +17,8 @@ internal sealed partial class AlertEngine
     /// Read from the log after a cursor of our own rather than from inside the projector's cycle: the projector skips,
     /// per cache, what a cache already holds and reads nothing for a dashboard it rebuilds, so "each event once" would
     /// depend on its caches; the log's seq says it directly, survives a restart in <c>state.json</c>, and the notice's
-    /// id is built from it. An event is matched once: the cursor moves past it only after its notice was enqueued.
+    /// id is built from it. An event is matched once: the cursor moves past it only after its notice was enqueued. A read
+    /// that fails (an <see cref="IOException"/>) ends this evaluation's matching; the next one goes on from the cursor.
     /// </remarks>
     private bool MatchEvents(IReadOnlyList<DashboardDefinition> definitions)
     {
@@ -42,7 +43,28 @@ internal sealed partial class AlertEngine
         while (cursor.Next <= end && read < MaxEventsPerEvaluation)
         {
             records.Clear();
-            if (cursor.Read(records, (int)Math.Min(256, end - cursor.Next + 1)) == 0)
+            int got;
+            try
+            {
+                got = cursor.Read(records, (int)Math.Min(256, end - cursor.Next + 1));
+            }
+            catch (IOException ex)
+            {
+                // The log did not answer (a NATS server down, an election): logged once per outage; what was matched
+                // stays matched, and the next evaluation reads on from the cursor.
+                if (!_eventsUnreadable)
+                {
+                    _eventsUnreadable = true;
+                    _logger.EventsUnreadable(ex);
+                }
+                return told;
+            }
+            if (_eventsUnreadable)
+            {
+                _eventsUnreadable = false;
+                _logger.EventsReadable();
+            }
+            if (got == 0)
             {
                 break;
             }

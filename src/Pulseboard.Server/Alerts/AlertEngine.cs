@@ -50,6 +50,7 @@ internal sealed partial class AlertEngine : BackgroundService
     private long _savedEventSeq;
     private DateTimeOffset _savedAt;
     private bool _warnedNoOutbox;
+    private bool _eventsUnreadable;
     private volatile IReadOnlyList<AlertView> _firing = [];
 
     public AlertEngine(CacheStore caches, SilenceStore silences, IEventLog log, INotifyingLease lease, ServerOptions options, IServiceProvider services, ILoggerFactory loggers)
@@ -142,8 +143,9 @@ internal sealed partial class AlertEngine : BackgroundService
     private void Evaluate(IReadOnlyList<DashboardDefinition> definitions, DateTimeOffset now)
     {
         var changed = SendAgainOnTakeover(now);
-        changed |= MatchEvents(definitions);
+        // Conditions first: they read the caches, so a log that does not answer (MatchEvents) cannot hold them up.
         changed |= EvaluateConditions(definitions, now);
+        changed |= MatchEvents(definitions);
         // A notice or a transition is saved at once; an event cursor that only moved, once a second: under a stream of
         // events a wake per cycle must not mean an fsync per cycle (a crash re-reads those events; none matched).
         if (changed || (_nextEventSeq != _savedEventSeq && now - _savedAt >= Interval))
@@ -268,6 +270,12 @@ internal static partial class AlertMessages
 {
     [LoggerMessage(401, LogLevel.Error, "Evaluating alerts failed; the next evaluation tries again")]
     public static partial void EvaluationFailed(this ILogger logger, Exception cause);
+
+    [LoggerMessage(430, LogLevel.Warning, "Event alerts cannot read the log; heartbeat and value alerts go on, and event alerts catch up once it answers")]
+    public static partial void EventsUnreadable(this ILogger logger, Exception cause);
+
+    [LoggerMessage(431, LogLevel.Information, "Event alerts read the log again")]
+    public static partial void EventsReadable(this ILogger logger);
 
     [LoggerMessage(402, LogLevel.Warning, "No alert outbox is configured: notices are logged, not delivered")]
     public static partial void NoOutbox(this ILogger logger);

@@ -90,9 +90,12 @@ public sealed class AlertsAcrossNodesTests(NatsServerProcess nats, ITestOutputHe
         Assert.Equal(id, listed.GetProperty("id").GetString()); // the same episode, the same id: its start comes from the cache
         Assert.Equal(holderId, listed.GetProperty("notifiedBy").GetString());
         var metrics = await _http.GetStringAsync(new Uri(other.Url, "/metrics"));
-        Assert.DoesNotContain("pulseboard_alert_deliveries_total{", metrics, StringComparison.Ordinal);
         Assert.Contains("pulseboard_alert_outbox_pending 0", metrics, StringComparison.Ordinal);
-        Assert.Single(receiver.Requests);
+        // Whatever has arrived by now (a retried delivery may arrive twice): one episode, one id, and one sender, the
+        // holder; not an exact count at one instant on a loaded machine.
+        var firings = receiver.Requests.Where(x => Is(x, "firing")).Select(Body).ToList();
+        Assert.All(firings, f => Assert.Equal(id, f.GetProperty("id").GetString()));
+        Assert.Equal([$"{holder.Url.AbsoluteUri.TrimEnd('/')}/d/fleet"], firings.Select(f => f.GetProperty("url").GetString()).Distinct());
 
         holder.Kill(); // SIGKILL: no release; its lease expires with the bucket's max age
         await holder.WaitForExitAsync(Bound);
@@ -156,7 +159,7 @@ public sealed class AlertsAcrossNodesTests(NatsServerProcess nats, ITestOutputHe
                 return answer;
             }
             Assert.False(bound.IsCancellationRequested, $"waited {Bound.TotalSeconds} s for {what}");
-            await Task.Yield();
+            await Task.Delay(TimeSpan.FromMilliseconds(50)); // a short pause, not a busy loop beside the children
         }
     }
 

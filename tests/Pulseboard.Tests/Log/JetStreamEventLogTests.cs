@@ -82,7 +82,7 @@ public sealed class JetStreamEventLogTests(NatsServerProcess nats) : EventLogCon
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while ((await log.PurgeAsync(DateTimeOffset.MinValue, bound.Token)).Start <= 3)
         {
-            await Task.Yield();
+            await Task.Delay(TimeSpan.FromMilliseconds(50), bound.Token); // a short pause, not a busy loop beside nats-server
         }
         var after = await log.AppendAsync([Sample.Make(3, id: "a")]);
         Assert.Equal([AppendOutcome.At(4)], after); // past the window an id is stored again
@@ -115,6 +115,8 @@ public sealed class JetStreamEventLogTests(NatsServerProcess nats) : EventLogCon
     {
         await using var writer = Open();
         await using var reader = Open();
+        // No safety-net poll within the test's bound: only the wake subscription can end the wait.
+        ((JetStreamEventLog)reader).Poll = TimeSpan.FromHours(2);
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var waiting = reader.WaitForAsync(0, bound.Token).AsTask();
         await writer.AppendAsync([Sample.Make(0)]);
@@ -178,6 +180,37 @@ public sealed class JetStreamEventLogTests(NatsServerProcess nats) : EventLogCon
     {
         await using var connection = new NatsConnection(NatsOpts.Default with { Url = nats.Url });
         return (await new NatsJSContext(connection).GetStreamAsync(Stream)).Info.Config;
+
+    [Fact]
+    public async Task A_reader_waits_through_a_stream_that_does_not_answer_until_it_does()
+    {
+        await using var reader = Open();
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await nats.KillAsync();
+        try
+        {
+            // Back without JetStream: the client reconnects, and every stream request gets no responder.
+            await nats.RestartAsync(jetStream: false);
+            var waiting = reader.WaitForAsync(0, bound.Token).AsTask();
+            var records = new List<LogRecord>();
+            using var cursor = reader.OpenCursor(1);
+            // A read says so; its request went after the wait's, so the wait has had its answer too: no throw (it used
+            // to throw LogUnreachableException, and tail --follow died with a stack trace), it keeps waiting.
+            Assert.Throws<LogUnreachableException>(() => cursor.Read(records, 10));
+            Assert.False(waiting.IsCompleted, waiting.Exception?.ToString());
+            await nats.KillAsync();
+            await nats.RestartAsync();
+            await using (var writer = Open())
+            {
+                await writer.AppendAsync([Sample.Make(0)]);
+            }
+            await waiting;
+            Assert.Equal(1, reader.End);
+        }
+        finally
+        {
+            await nats.RestartIfKilledAsync();
+        }
     }
 
     [Fact]

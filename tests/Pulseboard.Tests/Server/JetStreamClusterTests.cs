@@ -144,7 +144,7 @@ public sealed class JetStreamClusterTests(Xunit.Abstractions.ITestOutputHelper o
                     return cache;
                 }
             }
-            await Task.Yield();
+            await Task.Delay(TimeSpan.FromMilliseconds(50), bound.Token); // a short pause, not a busy loop beside the children
         }
     }
 

@@ -56,7 +56,7 @@ public sealed class JetStreamNodesTests(NatsServerProcess nats) : IClassFixture<
                     return cache;
                 }
             }
-            await Task.Yield();
+            await Task.Delay(TimeSpan.FromMilliseconds(50), bound.Token); // a short pause, not a busy loop beside the children
         }
     }
 }

@@ -93,7 +93,7 @@ internal sealed class AlertmanagerProcess : IAsyncDisposable
             {
                 // still starting
             }
-            await Task.Yield();
+            await Task.Delay(TimeSpan.FromMilliseconds(50)); // a short pause, not a busy loop beside the children
         }
     }
 

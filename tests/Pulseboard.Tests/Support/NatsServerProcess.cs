@@ -41,6 +41,8 @@ public sealed class NatsServerProcess : IAsyncLifetime
     /// <summary>nats://127.0.0.1:port.</summary>
     public string Url { get; private set; } = "";
 
+    private bool _jetStream = true;
+
     /// <summary>What it logged, for a failure's message.</summary>
     public IEnumerable<string> Log => _log;
 
@@ -63,19 +65,38 @@ public sealed class NatsServerProcess : IAsyncLifetime
         }
     }
 
-    /// <summary>Starts the server again, on the same port and store, after <see cref="KillAsync"/>.</summary>
-    public async Task RestartAsync()
+    /// <summary>
+    /// Starts the server again, on the same port and store, after <see cref="KillAsync"/>; with
+    /// <paramref name="jetStream"/> false, without JetStream: clients connect, and every stream request gets no
+    /// responder, as while no JetStream leader answers.
+    /// </summary>
+    public async Task RestartAsync(bool jetStream = true)
     {
         _process?.Dispose();
         _process = null;
-        await LaunchAsync();
+        await LaunchAsync(jetStream);
     }
 
-    private async Task LaunchAsync()
+    /// <summary>
+    /// Starts the server again, with JetStream, when a test killed it (or left it without JetStream) and failed before
+    /// it restarted it: the class's other tests need it.
+    /// </summary>
+    public async Task RestartIfKilledAsync()
     {
+        if (_process is null or { HasExited: true } || !_jetStream)
+        {
+            await KillAsync();
+            await RestartAsync();
+        }
+    }
+
+    private async Task LaunchAsync(bool jetStream = true)
+    {
+        _jetStream = jetStream;
         var port = _port;
         var start = new ProcessStartInfo(Binary) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in new[] { "-js", "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-sd", _folder.Path })
+        string[] args = ["-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-sd", _folder.Path];
+        foreach (var arg in jetStream ? ["-js", .. args] : args)
         {
             start.ArgumentList.Add(arg);
         }

@@ -137,7 +137,7 @@ internal sealed class ServerProcess : IDisposable
             {
                 throw new TimeoutException($"The server did not answer /healthz within a minute:\n{Tail}");
             }
-            await Task.Yield();
+            await Task.Delay(TimeSpan.FromMilliseconds(50)); // a short pause, not a busy loop beside the children
         }
     }
 }
