@@ -180,6 +180,7 @@ public sealed class JetStreamEventLogTests(NatsServerProcess nats) : EventLogCon
     {
         await using var connection = new NatsConnection(NatsOpts.Default with { Url = nats.Url });
         return (await new NatsJSContext(connection).GetStreamAsync(Stream)).Info.Config;
+    }
 
     [Fact]
     public async Task A_reader_waits_through_a_stream_that_does_not_answer_until_it_does()
