@@ -126,7 +126,7 @@ public sealed class JetStreamEventLogOptions
         }
         if (Replicas is < 1 or > 5)
         {
-            throw new ArgumentOutOfRangeException(nameof(Replicas), Replicas, "Replicas must be 1 to 5 (JetStream's limit); use 3 on a cluster of three or more servers.");
+            throw new ArgumentOutOfRangeException(nameof(Replicas), Replicas, "Replicas (--replicas, PULSEBOARD_REPLICAS) must be a number from 1 to 5 (JetStream's limit); use 3 on a cluster of three or more servers.");
         }
         if (CredsFile is { } creds && !File.Exists(creds))
         {

@@ -63,7 +63,8 @@ internal sealed class JetStreamLog
         {
             Urls = urls,
             Stream = parsed.GetValue(Stream) ?? Env(StreamVariable) ?? "PULSEBOARD",
-            Replicas = parsed.GetValue(Replicas) ?? (Env(ReplicasVariable) is { } r ? int.Parse(r, NumberStyles.None, CultureInfo.InvariantCulture) : null),
+            // A variable that is not a number is 0 here, which the log refuses with "Replicas must be 1 to 5".
+            Replicas = parsed.GetValue(Replicas) ?? (Env(ReplicasVariable) is { } r ? (int.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0) : null),
             CredsFile = parsed.GetValue(Creds) ?? Env(CredsVariable),
         };
     }
@@ -77,9 +78,18 @@ internal sealed class JetStreamLog
         }
         catch (Exception ex) when (ex is ArgumentException or LogWriteException)
         {
-            await Console.Error.WriteLineAsync($"pulseboard {command}: --log: {ex.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"pulseboard {command}: --log: {Said(ex)}").ConfigureAwait(false);
             return null;
         }
+    }
+
+    /// <summary>An exception's message for a person: an argument's message without .NET's "(Parameter 'X')" and "Actual value was" tail.</summary>
+    public static string Said(Exception ex)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        var message = ex.Message;
+        var tail = ex is ArgumentException ? message.IndexOf(" (Parameter '", StringComparison.Ordinal) : -1;
+        return tail < 0 ? message : message[..tail];
     }
 
     private static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;

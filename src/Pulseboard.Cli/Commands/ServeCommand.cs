@@ -72,7 +72,7 @@ internal static class ServeCommand
             }
             catch (Exception ex) when (ex is LogLockedException or LogCorruptException or LogWriteException or InvalidOperationException or ArgumentException)
             {
-                await Console.Error.WriteLineAsync($"pulseboard serve: {ex.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"pulseboard serve: {JetStreamLog.Said(ex)}").ConfigureAwait(false);
                 return ExitCodes.Failed;
             }
             await using (app.ConfigureAwait(false))

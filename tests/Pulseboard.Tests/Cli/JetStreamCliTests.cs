@@ -59,5 +59,6 @@ public sealed class JetStreamCliTests(NatsServerProcess nats) : IClassFixture<Na
         var bad = await RunAsync(null, "http://example", "tail");
         Assert.Equal(1, bad.Code);
         Assert.Contains("is not nats://host:port", bad.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", bad.Stderr, StringComparison.Ordinal); // a person reads it, not a debugger
     }
 }
