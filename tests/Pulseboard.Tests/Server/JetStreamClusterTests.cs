@@ -87,10 +87,9 @@ public sealed class JetStreamClusterTests(Xunit.Abstractions.ITestOutputHelper o
                 "--data", _rebuilt.Path, "--dashboards", Path.Combine(Repo.Root, "dashboards"), "--log", cluster.Urls]);
             Assert.True(rebuild.Code == 0, rebuild.Stderr);
             var expected = WithoutGenerated(File.ReadAllText(Path.Combine(_rebuilt.Path, "caches", "costs.json")));
-            using var http = new HttpClient();
             foreach (var node in new[] { a, b })
             {
-                var cache = await WaitForPositionAsync(http, node, (long)state.LastSeq);
+                var cache = await node.CacheAtAsync("costs", (long)state.LastSeq);
                 Assert.Equal(expected, WithoutGenerated(cache));
             }
         }
@@ -126,26 +125,6 @@ public sealed class JetStreamClusterTests(Xunit.Abstractions.ITestOutputHelper o
         var node = JsonNode.Parse(cache)!.AsObject();
         node.Remove("generated");
         return node.ToJsonString();
-    }
-
-    /// <summary>The node's costs cache once its position reaches <paramref name="position"/> (bounded: a minute).</summary>
-    private static async Task<string> WaitForPositionAsync(HttpClient http, ServerProcess node, long position)
-    {
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            bound.Token.ThrowIfCancellationRequested();
-            using var response = await http.GetAsync(new Uri(node.Url, "/api/dashboards/costs"), bound.Token);
-            if (response.IsSuccessStatusCode)
-            {
-                var cache = await response.Content.ReadAsStringAsync(bound.Token);
-                if (JsonDocument.Parse(cache).RootElement.TryGetProperty("position", out var at) && at.GetInt64() >= position)
-                {
-                    return cache;
-                }
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(50), bound.Token); // a short pause, not a busy loop beside the children
-        }
     }
 
     /// <summary>

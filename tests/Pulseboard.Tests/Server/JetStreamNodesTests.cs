@@ -32,31 +32,11 @@ public sealed class JetStreamNodesTests(NatsServerProcess nats) : IClassFixture<
             using var response = await http.PostAsync(new Uri(node.Url, "/api/events"), body);
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         }
-        var cacheA = await WaitForPositionAsync(http, a, 10);
-        var cacheB = await WaitForPositionAsync(http, b, 10);
+        var cacheA = JsonDocument.Parse(await a.CacheAtAsync("costs", 10)).RootElement;
+        var cacheB = JsonDocument.Parse(await b.CacheAtAsync("costs", 10)).RootElement;
         Assert.True(JsonElement.DeepEquals(cacheA.GetProperty("sections"), cacheB.GetProperty("sections")), $"{cacheA}\n{cacheB}");
         await using var connection = new NatsConnection(NatsOpts.Default with { Url = nats.Url });
         var stream = await new NatsJSContext(connection).GetStreamAsync("PULSEBOARD");
         Assert.Equal(10UL, stream.Info.State.LastSeq);
-    }
-
-    /// <summary>The node's costs cache once its position reaches <paramref name="position"/> (bounded: a minute).</summary>
-    private static async Task<JsonElement> WaitForPositionAsync(HttpClient http, ServerProcess node, long position)
-    {
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            bound.Token.ThrowIfCancellationRequested();
-            using var response = await http.GetAsync(new Uri(node.Url, "/api/dashboards/costs"), bound.Token);
-            if (response.IsSuccessStatusCode)
-            {
-                var cache = JsonDocument.Parse(await response.Content.ReadAsStringAsync(bound.Token)).RootElement.Clone();
-                if (cache.TryGetProperty("position", out var at) && at.GetInt64() >= position)
-                {
-                    return cache;
-                }
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(50), bound.Token); // a short pause, not a busy loop beside the children
-        }
     }
 }

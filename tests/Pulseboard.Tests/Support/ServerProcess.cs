@@ -140,4 +140,25 @@ internal sealed class ServerProcess : IDisposable
             await Task.Delay(TimeSpan.FromMilliseconds(50)); // a short pause, not a busy loop beside the children
         }
     }
+
+    /// <summary>The node's cache of <paramref name="dashboard"/>, as served, once its position reaches <paramref name="position"/> (bounded: a minute).</summary>
+    public async Task<string> CacheAtAsync(string dashboard, long position)
+    {
+        using var http = new HttpClient();
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            bound.Token.ThrowIfCancellationRequested();
+            using var response = await http.GetAsync(new Uri(Url, $"/api/dashboards/{dashboard}"), bound.Token);
+            if (response.IsSuccessStatusCode)
+            {
+                var cache = await response.Content.ReadAsStringAsync(bound.Token);
+                if (System.Text.Json.JsonDocument.Parse(cache).RootElement.TryGetProperty("position", out var at) && at.GetInt64() >= position)
+                {
+                    return cache;
+                }
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), bound.Token); // a short pause, not a busy loop beside the children
+        }
+    }
 }
