@@ -75,8 +75,10 @@ internal static class CheckEvents
     };
 
     /// <summary>
-    /// One Pushgateway sample: action the metric name, source the job, content <c>{value, labels}</c>; a value that
-    /// JSON cannot hold (<c>NaN</c>, <c>+Inf</c>, <c>-Inf</c>) is written as that text.
+    /// One Pushgateway sample: action the metric name, source the job, content <c>{value, shown, labels}</c>; a value
+    /// that JSON cannot hold (<c>NaN</c>, <c>+Inf</c>, <c>-Inf</c>) is written as that text. <c>shown</c> is what a
+    /// page shows: the value, or for a metric named <c>*_timestamp_seconds</c> (Unix seconds, by Prometheus' naming
+    /// convention: a job's last success, say) the UTC time it stands for, as <c>2026-12-01 22:04:50Z</c>.
     /// </summary>
     public static Event Sample(string dashboard, string job, string name, double value, IReadOnlyList<KeyValuePair<string, string>> labels) => new()
     {
@@ -89,14 +91,30 @@ internal static class CheckEvents
             if (double.IsFinite(value))
             {
                 w.WriteNumber("value", value);
+                if (AsTime(name, value) is { } time)
+                {
+                    w.WriteString("shown", time);
+                }
+                else
+                {
+                    w.WriteNumber("shown", value);
+                }
             }
             else
             {
-                w.WriteString("value", double.IsNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf");
+                var text = double.IsNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf";
+                w.WriteString("value", text);
+                w.WriteString("shown", text);
             }
             WriteLabels(w, labels);
         }),
     };
+
+    /// <summary>The UTC time a <c>*_timestamp_seconds</c> sample stands for; null for any other metric or a value outside years 1970–9999.</summary>
+    internal static string? AsTime(string name, double value) =>
+        name.EndsWith("_timestamp_seconds", StringComparison.Ordinal) && value is >= 0 and < 253402300800
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)(value * 1000)).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
+            : null;
 
     /// <summary>A Pushgateway group deleted (<c>DELETE</c>, or a <c>PUT</c> of nothing): content <c>{labels}</c>, the grouping key.</summary>
     public static Event Deleted(string dashboard, string job, IReadOnlyList<KeyValuePair<string, string>> grouping) => new()

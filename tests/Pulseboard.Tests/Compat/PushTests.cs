@@ -77,6 +77,7 @@ public sealed class PushTests : IAsyncLifetime
             etl_duration_seconds 12.5
             etl_quote{text="say \"hi\"\nbye",} NaN
             etl_ratio +Inf
+            etl_last_success_timestamp_seconds 1796158800.5
             """;
         var put = await SendAsync(HttpMethod.Put, "/metrics/job/etl/instance/etl-1", Body);
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
@@ -95,12 +96,14 @@ public sealed class PushTests : IAsyncLifetime
             "etl etl_duration_seconds 12.5 instance=etl-1",
             "etl etl_quote NaN text=say \"hi\"\nbye,instance=etl-1",
             "etl etl_ratio +Inf instance=etl-1",
+            "etl etl_last_success_timestamp_seconds 1796158800.5 instance=etl-1",
             "cleaner files_deleted 3 path=/var/tmp",
             "nightly.sync synced 1 empty=",
             "etl group-deleted (none) instance=etl-1",
             "cleaner group-deleted (none) ",
         ], _server.Events().Select(e => $"{e.Source} {e.Action} {e.Text("value")} {string.Join(",", e.Content.GetProperty("labels").EnumerateObject().Select(l => $"{l.Name}={l.Value.GetString()}"))}"));
         Assert.All(_server.Events(), e => Assert.Equal(("checks", "metrics"), (e.Dashboard, e.Section)));
+        Assert.Equal(["1200", "12.5", "NaN", "+Inf", "2026-12-01 21:00:00Z", "3", "1"], _server.Events().Where(e => e.Action != "group-deleted").Select(e => e.Text("shown")));
 
         var metrics = await _server.Http.GetStringAsync("/metrics"); // Pulseboard's own exposition is still there
         Assert.Contains("# TYPE pulseboard_log_end_seq gauge", metrics, StringComparison.Ordinal);
