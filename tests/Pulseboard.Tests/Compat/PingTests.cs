@@ -105,7 +105,7 @@ public sealed class PingTests : IAsyncLifetime
         {
             Urls = options.Urls, DataDirectory = options.DataDirectory, DashboardsDirectory = options.DashboardsDirectory, MaxEventBytes = 2048,
         });
-        // 10 KB of control characters, accents and CJK: each written as \uXXXX in JSON, six times its size or more.
+        // 10 KB of control characters, accents and CJK: each written as an escape such as \u00e9 in JSON, six times its size or more.
         var output = string.Concat(Enumerable.Repeat("\u0001é漢\t<", 1_000));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/ping/db-vacuum/fail") { Content = new StringContent(output, Encoding.UTF8, "text/plain") };
         using var response = await small.Http.SendAsync(request);
