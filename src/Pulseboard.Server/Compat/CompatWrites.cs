@@ -55,7 +55,7 @@ internal static class CompatWrites
     }
 
     /// <summary>Appends <paramref name="events"/>; null when every one was stored, else the problem to answer.</summary>
-    public static async Task<IResult?> AppendAsync(IEventLog log, ServerMetrics metrics, ServedDefinitions definitions, IReadOnlyList<Event> events, CancellationToken cancellationToken)
+    public static async Task<IResult?> AppendAsync(CompatServices services, IReadOnlyList<Event> events, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
         {
@@ -64,7 +64,7 @@ internal static class CompatWrites
         IReadOnlyList<AppendOutcome> outcomes;
         try
         {
-            outcomes = await log.AppendAsync(events, false, cancellationToken).ConfigureAwait(false);
+            outcomes = await services.Log.AppendAsync(events, false, cancellationToken).ConfigureAwait(false);
         }
         catch (LogWriteException ex) when (ex.RetryAfter is { } retryAfter)
         {
@@ -75,7 +75,7 @@ internal static class CompatWrites
             return Problems.Of(ex.Faulted ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status507InsufficientStorage,
                 "The event log cannot store events", ex.Message);
         }
-        metrics.CountAppended(events, outcomes, definitions.TakesAny);
+        services.Metrics.CountAppended(events, outcomes, services.Definitions.TakesAny);
         var refused = outcomes.Select(o => o.Error).OfType<EventError>().FirstOrDefault();
         return refused is null ? null : Problems.Of(StatusCodes.Status400BadRequest, "The event is not valid", refused.Message);
     }
@@ -138,3 +138,9 @@ internal static class CompatWrites
     public static string[] Segments(string? path) =>
         (path ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
 }
+
+/// <summary>
+/// What every compatible endpoint writes through, taken from the services in one parameter (<c>[AsParameters]</c>):
+/// the log, the server's options and tokens, its metrics, and the definitions that say which events are stray.
+/// </summary>
+internal readonly record struct CompatServices(IEventLog Log, ServerOptions Options, Tokens Tokens, ServerMetrics Metrics, ServedDefinitions Definitions);

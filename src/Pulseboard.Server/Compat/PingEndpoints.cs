@@ -34,8 +34,9 @@ internal static class PingEndpoints
         return app;
     }
 
-    private static async Task<IResult> PingAsync(HttpRequest request, string? path, IEventLog log, ServerOptions options, Tokens tokens, ServerMetrics metrics, Hosting.ServedDefinitions definitions, PingRuns runs, CancellationToken cancellationToken)
+    private static async Task<IResult> PingAsync(HttpRequest request, string? path, [AsParameters] CompatServices services, PingRuns runs, CancellationToken cancellationToken)
     {
+        var (options, tokens) = (services.Options, services.Tokens);
         var segments = CompatWrites.Segments(path);
         var grant = segments.Length >= 2 && tokens.Any ? tokens.FindPing(segments[0]) : null;
         if (grant is not null)
@@ -80,7 +81,7 @@ internal static class PingEndpoints
         {
             return invalid;
         }
-        if (await CompatWrites.AppendAsync(log, metrics, definitions, [e], cancellationToken).ConfigureAwait(false) is { } failed)
+        if (await CompatWrites.AppendAsync(services, [e], cancellationToken).ConfigureAwait(false) is { } failed)
         {
             return failed;
         }
@@ -123,7 +124,7 @@ internal static class PingEndpoints
     /// <summary>
     /// The first <paramref name="maxBytes"/> bytes of a body as text, cut at a whole character and, further, so that it
     /// takes at most <paramref name="maxEscaped"/> bytes once written as a JSON string (a control character or a
-    /// non-ASCII one is written as <c>\uXXXX</c>: six bytes, twelve for a pair); null when empty or not UTF-8.
+    /// non-ASCII one is written as an escape such as <c>\u00e9</c>: six bytes, twelve for a pair); null when empty or not UTF-8.
     /// </summary>
     internal static string? Text(byte[] body, int maxBytes, int maxEscaped)
     {

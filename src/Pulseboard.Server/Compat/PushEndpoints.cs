@@ -27,8 +27,9 @@ internal static class PushEndpoints
         return app;
     }
 
-    private static async Task<IResult> PushAsync(HttpRequest request, string? path, IEventLog log, ServerOptions options, Tokens tokens, ServerMetrics metrics, Hosting.ServedDefinitions definitions, CancellationToken cancellationToken)
+    private static async Task<IResult> PushAsync(HttpRequest request, string? path, [AsParameters] CompatServices services, CancellationToken cancellationToken)
     {
+        var (options, tokens) = (services.Options, services.Tokens);
         var segments = CompatWrites.Segments(path);
         var grant = segments.Length == 2 && tokens.Any ? tokens.FindPing(segments[0]) : null;
         if (grant is not null)
@@ -63,7 +64,7 @@ internal static class PushEndpoints
         {
             return invalid;
         }
-        if (await CompatWrites.AppendAsync(log, metrics, definitions, [e], cancellationToken).ConfigureAwait(false) is { } failed)
+        if (await CompatWrites.AppendAsync(services, [e], cancellationToken).ConfigureAwait(false) is { } failed)
         {
             return failed;
         }

@@ -12,7 +12,7 @@ namespace Pulseboard.Server.Compat;
 /// <summary>
 /// Pushgateway-style pushes: <c>PUT|POST /metrics/job/{job}{/label/value}…</c> with the Prometheus text format, each
 /// sample one event in section <c>metrics</c> of the checks dashboard (action the metric name, source the job,
-/// content <c>{value, labels}</c>); <c>DELETE</c> of a group records a <c>group-deleted</c> event.
+/// content <c>{value, shown, labels}</c>, see <see cref="CheckEvents.Sample"/>); <c>DELETE</c> of a group records a <c>group-deleted</c> event.
 /// </summary>
 /// <remarks>
 /// Answers as the Pushgateway does: 200 with an empty body for a push, 202 for a delete, 400 with the reason for a
@@ -28,15 +28,16 @@ internal static class PushgatewayEndpoints
     public static IEndpointRouteBuilder MapPushgatewayEndpoints(this IEndpointRouteBuilder app)
     {
         string[] methods = [HttpMethods.Put, HttpMethods.Post, HttpMethods.Delete];
-        app.MapMethods("/metrics/job/{**path}", methods, (HttpRequest request, string? path, IEventLog log, ServerOptions options, Tokens tokens, ServerMetrics metrics, Hosting.ServedDefinitions definitions, CancellationToken cancellationToken) =>
-            PushAsync(request, "job", path, log, options, tokens, metrics, definitions, cancellationToken));
-        app.MapMethods("/metrics/job@base64/{**path}", methods, (HttpRequest request, string? path, IEventLog log, ServerOptions options, Tokens tokens, ServerMetrics metrics, Hosting.ServedDefinitions definitions, CancellationToken cancellationToken) =>
-            PushAsync(request, "job@base64", path, log, options, tokens, metrics, definitions, cancellationToken));
+        app.MapMethods("/metrics/job/{**path}", methods, (HttpRequest request, string? path, [AsParameters] CompatServices services, CancellationToken cancellationToken) =>
+            PushAsync(request, "job", path, services, cancellationToken));
+        app.MapMethods("/metrics/job@base64/{**path}", methods, (HttpRequest request, string? path, [AsParameters] CompatServices services, CancellationToken cancellationToken) =>
+            PushAsync(request, "job@base64", path, services, cancellationToken));
         return app;
     }
 
-    private static async Task<IResult> PushAsync(HttpRequest request, string jobLabel, string? path, IEventLog log, ServerOptions options, Tokens tokens, ServerMetrics metrics, Hosting.ServedDefinitions definitions, CancellationToken cancellationToken)
+    private static async Task<IResult> PushAsync(HttpRequest request, string jobLabel, string? path, CompatServices services, CancellationToken cancellationToken)
     {
+        var (options, tokens) = (services.Options, services.Tokens);
         if (CompatWrites.Authorize(request, tokens, options.ChecksDashboard, null) is { } denied)
         {
             return denied;
@@ -103,7 +104,7 @@ internal static class PushgatewayEndpoints
         {
             return refused;
         }
-        if (await CompatWrites.AppendAsync(log, metrics, definitions, events, cancellationToken).ConfigureAwait(false) is { } failed)
+        if (await CompatWrites.AppendAsync(services, events, cancellationToken).ConfigureAwait(false) is { } failed)
         {
             return failed;
         }
